@@ -4,6 +4,8 @@ package dev.kerbex.protocol;
 public enum OAuthErrorCode {
     INVALID_REQUEST("invalid_request", 400),
     INVALID_CLIENT("invalid_client", 401),
+    /** SPEC §2: an AP-REQ subject requested with no token and no {@code Authorization: Negotiate}: RFC 4559 challenge. */
+    NEGOTIATE("invalid_request", 401),
     UNAUTHORIZED_CLIENT("unauthorized_client", 400),
     UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
     INVALID_TARGET("invalid_target", 400),

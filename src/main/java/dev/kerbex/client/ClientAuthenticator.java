@@ -1,0 +1,103 @@
+package dev.kerbex.client;
+
+import dev.kerbex.protocol.OAuthErrorCode;
+import dev.kerbex.protocol.OAuthException;
+import dev.kerbex.protocol.TokenRequest.ClientCredentials;
+import dev.kerbex.tenant.TenantSnapshot;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * Client authentication (SPEC §3): {@code client_secret_basic}, {@code client_secret_post}, and Kerberos
+ * self-exchange, where a request without credentials is authenticated by its verified AP-REQ. Unknown
+ * clients and wrong secrets get the same answer, after the same bcrypt work.
+ */
+@ApplicationScoped
+public class ClientAuthenticator {
+    private static final String FAILED = "client authentication failed";
+
+    private final ClientSecrets secrets;
+    private final String dummyHash;
+
+    public ClientAuthenticator(ClientSecrets secrets) {
+        this.secrets = secrets;
+        this.dummyHash = secrets.hash("kerbex-timing-equaliser");
+    }
+
+    /** The client proven by credentials, or empty when the request carries none (self-exchange decides later). */
+    public Optional<OAuthClient> authenticate(TenantSnapshot tenant, ClientCredentials body, String authorization) {
+        boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
+        if (body.clientAssertion() != null || body.clientAssertionType() != null) {
+            throw invalidClient("client_assertion: private_key_jwt is not enabled for this deployment yet");
+        }
+        if (basic && (body.clientSecret() != null)) {
+            // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "client authentication: more than one method used");
+        }
+        if (basic) {
+            String[] idSecret = decodeBasic(authorization.substring(6).trim());
+            if (body.clientId() != null && !body.clientId().equals(idSecret[0])) {
+                throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "client_id: differs from the Basic credentials");
+            }
+            return Optional.of(check(tenant, idSecret[0], idSecret[1], "client_secret_basic"));
+        }
+        if (body.clientSecret() != null) {
+            if (body.clientId() == null) {
+                throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "client_id: missing with client_secret");
+            }
+            return Optional.of(check(tenant, body.clientId(), body.clientSecret(), "client_secret_post"));
+        }
+        return Optional.empty();
+    }
+
+    /** Kerberos self-exchange: the client whose registered principal is the verified subject. */
+    public OAuthClient selfExchange(TenantSnapshot tenant, String principal, String claimedClientId) {
+        OAuthClient client = principal == null ? null : tenant.clientForPrincipal(principal).orElse(null);
+        if (client == null) {
+            throw new OAuthException(OAuthErrorCode.INVALID_CLIENT,
+                    "client authentication: no credentials, and no client is registered for the subject's Kerberos principal",
+                    "self-exchange: no client registered for " + principal);
+        }
+        if (claimedClientId != null && !claimedClientId.equals(client.clientId())) {
+            throw new OAuthException(OAuthErrorCode.INVALID_CLIENT, FAILED,
+                    "self-exchange: client_id " + claimedClientId + " is not registered for " + principal);
+        }
+        return client;
+    }
+
+    private OAuthClient check(TenantSnapshot tenant, String clientId, String secret, String method) {
+        OAuthClient client = tenant.client(clientId).orElse(null);
+        if (client == null || client.secretHash() == null) {
+            secrets.matches(secret, dummyHash);
+            throw new OAuthException(OAuthErrorCode.INVALID_CLIENT, FAILED,
+                    method + ": unknown client or client without a secret: " + clientId);
+        }
+        if (!secrets.matches(secret, client.secretHash())) {
+            throw new OAuthException(OAuthErrorCode.INVALID_CLIENT, FAILED, method + ": wrong secret for " + clientId);
+        }
+        return client;
+    }
+
+    /** RFC 6749 §2.3.1: Basic credentials are the form-urlencoded client_id and secret. */
+    private static String[] decodeBasic(String encoded) {
+        try {
+            String pair = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            int colon = pair.indexOf(':');
+            if (colon <= 0) {
+                throw invalidClient("client authentication: malformed Basic credentials");
+            }
+            return new String[] {
+                    URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(colon + 1), StandardCharsets.UTF_8) };
+        } catch (IllegalArgumentException e) {
+            throw invalidClient("client authentication: malformed Basic credentials");
+        }
+    }
+
+    private static OAuthException invalidClient(String description) {
+        return new OAuthException(OAuthErrorCode.INVALID_CLIENT, description);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.kerbex.client;
+
+import java.util.List;
+
+/**
+ * A registered client. {@code secretHash} is a bcrypt hash (never the secret); {@code kerberosPrincipal}
+ * enables Kerberos self-exchange (SPEC §3); {@code audiences} are extra values a JWT subject token's
+ * {@code aud} may carry to count as minted for this client.
+ */
+public record OAuthClient(String tenantId, String clientId, String secretHash, String kerberosPrincipal,
+        List<String> grantTypes, List<String> audiences) {
+
+    public static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+    public OAuthClient {
+        grantTypes = List.copyOf(grantTypes == null ? List.of() : grantTypes);
+        audiences = List.copyOf(audiences == null ? List.of() : audiences);
+    }
+
+    public boolean mayExchangeTokens() {
+        return grantTypes.contains(TOKEN_EXCHANGE);
+    }
+}

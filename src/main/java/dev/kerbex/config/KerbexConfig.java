@@ -1,0 +1,83 @@
+package dev.kerbex.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The documented settings of SPEC §11 (and Kerbex's own knobs), environment form {@code KERBEX_...}. */
+@ConfigMapping(prefix = "kerbex")
+public interface KerbexConfig {
+
+    /** Base of every issuer URL; never derived from request headers (SPEC §1). */
+    @WithDefault("http://localhost:8080")
+    String publicUrl();
+
+    Kerberos kerberos();
+
+    /** Declarative tenants file (SPEC §12), applied at start. */
+    Optional<Path> bootstrapFile();
+
+    /** Base64 256-bit key-encryption key for signing keys at rest; generated beside the embedded database when absent. */
+    Optional<String> keyEncryptionKey();
+
+    EmbeddedDb embeddedDb();
+
+    Demo demo();
+
+    Tokens tokens();
+
+    RateLimit rateLimit();
+
+    interface Kerberos {
+        /** Keytab files, reloaded when they change. */
+        Optional<List<Path>> keytabs();
+
+        /** krb5.conf for the inverse path (default: KRB5_CONFIG, else /etc/krb5.conf). */
+        Optional<Path> krb5Conf();
+
+        /** Maximum clock skew between Kerbex and its clients. */
+        @WithDefault("300s")
+        Duration clockSkew();
+    }
+
+    interface EmbeddedDb {
+        /** Data directory of the embedded PostgreSQL, used only when no JDBC URL is configured. */
+        @WithDefault(".kerbex/pg")
+        Path dir();
+    }
+
+    interface Demo {
+        /**
+         * Start the demo realm (in-JVM KDC, demo tenant, client and policy): {@code auto} turns it on only
+         * in the embedded default run (no JDBC URL and no bootstrap file).
+         */
+        @WithDefault("auto")
+        String enabled();
+
+        @WithDefault(".kerbex/demo")
+        Path dir();
+
+        /** Port of the demo KDC on 127.0.0.1. */
+        @WithDefault("60088")
+        int kdcPort();
+    }
+
+    interface Tokens {
+        /** Default ceiling on issued token lifetimes when a tenant names none. */
+        @WithDefault("PT1H")
+        Duration defaultMaxLifetime();
+
+        /** Signing algorithm of new tenant keys. */
+        @WithDefault("ES256")
+        String signingAlgorithm();
+    }
+
+    interface RateLimit {
+        /** Token requests per second allowed per client (burst = the same number); 0 disables. */
+        @WithDefault("100")
+        int perClientPerSecond();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.kerbex.embedded;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * Entry point of the packaged service. With no {@code quarkus.datasource.jdbc.url} configured it starts
+ * the embedded PostgreSQL first (SPEC §11) and hands its URL to Quarkus, which reads runtime
+ * configuration only after this method has run.
+ */
+@QuarkusMain
+public final class KerbexMain {
+    private static final Logger LOG = Logger.getLogger(KerbexMain.class);
+
+    /** Set while the embedded database serves this process; other components adapt their defaults to it. */
+    public static final String EMBEDDED_ACTIVE = "kerbex.embedded-db.active";
+
+    private KerbexMain() {
+    }
+
+    public static void main(String... args) {
+        Config config = ConfigProvider.getConfig();
+        Optional<String> url = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class);
+        if (url.isPresent()) {
+            Quarkus.run(args);
+            return;
+        }
+        Path dir = config.getOptionalValue("kerbex.embedded-db.dir", Path.class).orElse(Path.of(".kerbex/pg"));
+        LOG.warnf("No quarkus.datasource.jdbc.url configured: starting an embedded PostgreSQL with its data in %s."
+                + " This is for trying Kerbex out, not for production.", dir.toAbsolutePath());
+        EmbeddedDatabase db = EmbeddedDatabase.start(dir);
+        System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
+        System.setProperty("quarkus.datasource.username", db.username());
+        System.setProperty("quarkus.datasource.password", db.password());
+        System.setProperty(EMBEDDED_ACTIVE, "true");
+        Quarkus.run(null, (exitCode, failure) -> {
+            db.close();
+            System.exit(exitCode);
+        }, args);
+    }
+}

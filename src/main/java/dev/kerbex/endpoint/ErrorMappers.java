@@ -1,0 +1,77 @@
+package dev.kerbex.endpoint;
+
+import dev.kerbex.exchange.TokenExchange.UnknownTenantException;
+import dev.kerbex.protocol.ErrorResponse;
+import dev.kerbex.protocol.OAuthErrorCode;
+import dev.kerbex.protocol.OAuthException;
+import dev.kerbex.store.StoreUnavailableException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place that turns failures into HTTP (STYLE 3). OAuth errors are RFC 6749 §5.2 JSON with the status
+ * fixed by their code; nothing ever carries a stack trace to the client.
+ */
+public final class ErrorMappers {
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response oauth(OAuthException e) {
+        Response.ResponseBuilder r = Response.status(e.code().status())
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(ErrorResponse.of(e))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("Pragma", "no-cache");
+        if (e.code() == OAuthErrorCode.INVALID_CLIENT) {
+            r.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"kerbex\", charset=\"UTF-8\"");
+        } else if (e.code() == OAuthErrorCode.NEGOTIATE) {
+            r.header(HttpHeaders.WWW_AUTHENTICATE, "Negotiate");
+        } else if (e.code() == OAuthErrorCode.RATE_LIMITED) {
+            r.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        }
+        return r.build();
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(StoreUnavailableException e) {
+        LOG.warnf("database unavailable: %s", e.getMessage());
+        return oauth(new OAuthException(OAuthErrorCode.TEMPORARILY_UNAVAILABLE,
+                "service temporarily unavailable, retry later"));
+    }
+
+    @ServerExceptionMapper
+    public Response unknownTenant(UnknownTenantException e) {
+        return problem(Response.Status.NOT_FOUND, "Not Found", "no such tenant");
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        Response r = e.getResponse();
+        if (r.hasEntity()) {
+            return r;
+        }
+        Response.StatusType status = r.getStatusInfo();
+        return problem(status, status.getReasonPhrase(), null);
+    }
+
+    /** A bug, never a client's doing: logged in full here, a bare 500 for the client. */
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected failure", e);
+        return Response.serverError().type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("error", "server_error", "error_description", "internal error; see the server log"))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    static Response problem(Response.StatusType status, String title, String detail) {
+        Map<String, Object> body = detail == null
+                ? Map.of("type", "about:blank", "title", title, "status", status.getStatusCode())
+                : Map.of("type", "about:blank", "title", title, "status", status.getStatusCode(), "detail", detail);
+        return Response.status(status).type("application/problem+json").entity(body).build();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.kerbex.exchange;
+
+import dev.kerbex.audit.AuditEvent;
+import dev.kerbex.policy.Decision;
+import dev.kerbex.policy.Policy;
+import dev.kerbex.protocol.TokenRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What one request has revealed so far, filled in step by step so that a refusal at any step is audited with
+ * everything known at that point. Lives on one request's stack only.
+ */
+final class AuditDraft {
+    private final ExchangeInput input;
+    private final Instant now;
+    private TokenRequest request;
+    private String clientId;
+    private String subject;
+    private Policy policy;
+    private String scopes;
+    private String jti;
+    private Instant expiresAt;
+
+    AuditDraft(ExchangeInput input, Instant now) {
+        this.input = input;
+        this.now = now;
+    }
+
+    String requestId() {
+        return input.requestId();
+    }
+
+    void request(TokenRequest r) {
+        this.request = r;
+        this.clientId = r.credentials().clientId();
+        this.scopes = r.requestedScopes().isEmpty() ? null : r.scopeString();
+    }
+
+    void client(String id) {
+        this.clientId = id;
+    }
+
+    void subject(VerifiedSubject s) {
+        this.subject = s.principal();
+    }
+
+    void policy(Policy p) {
+        this.policy = p;
+    }
+
+    void permit(Decision.Permit p) {
+        this.policy = p.policy();
+        this.scopes = p.scopeString();
+    }
+
+    void issued(TokenIssuer.IssuedToken t) {
+        this.jti = t.jti();
+        this.expiresAt = t.expiresAt();
+    }
+
+    AuditEvent event(AuditEvent.Outcome outcome, String error, String reason) {
+        return new AuditEvent(now, input.tenantId(), "token_exchange", outcome, error, reason, input.requestId(),
+                input.sourceAddress(), clientId, subject,
+                request == null ? null : request.subjectTokenType().uri(),
+                request == null ? null : request.requestedTokenType().uri(),
+                request == null ? List.of() : request.audiences(),
+                request == null ? List.of() : request.resources(), scopes,
+                policy == null || policy.id() == null ? null : UUID.fromString(policy.id()),
+                policy == null ? null : policy.revision(), jti, expiresAt);
+    }
+}

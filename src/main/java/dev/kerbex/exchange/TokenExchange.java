@@ -1,0 +1,216 @@
+package dev.kerbex.exchange;
+
+import dev.kerbex.audit.AuditEvent;
+import dev.kerbex.audit.AuditTrail;
+import dev.kerbex.client.ClientAuthenticator;
+import dev.kerbex.client.OAuthClient;
+import dev.kerbex.client.RateLimiter;
+import dev.kerbex.policy.Decision;
+import dev.kerbex.policy.ExchangeFacts;
+import dev.kerbex.policy.PolicyEvaluator;
+import dev.kerbex.protocol.OAuthErrorCode;
+import dev.kerbex.protocol.OAuthException;
+import dev.kerbex.protocol.TokenRequest;
+import dev.kerbex.protocol.TokenResponse;
+import dev.kerbex.protocol.TokenType;
+import dev.kerbex.store.StoreUnavailableException;
+import dev.kerbex.tenant.IssuerUrls;
+import dev.kerbex.tenant.TenantDirectory;
+import dev.kerbex.tenant.TenantSnapshot;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * The token exchange use case (RFC 8693): client → subject verification → policy decision → issuing → audit.
+ * Every decision, issued or refused, is written to the audit trail before the answer leaves (SPEC §10).
+ */
+@ApplicationScoped
+public class TokenExchange {
+    private static final Logger LOG = Logger.getLogger(TokenExchange.class);
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    private final TenantDirectory tenants;
+    private final ClientAuthenticator clients;
+    private final RateLimiter rateLimiter;
+    private final Map<TokenType, SubjectVerifier> verifiers = new EnumMap<>(TokenType.class);
+    private final Map<TokenType, TokenIssuer> issuers = new EnumMap<>(TokenType.class);
+    private final PolicyEvaluator evaluator = new PolicyEvaluator();
+    private final AuditTrail audit;
+    private final IssuerUrls urls;
+    private final Clock clock;
+
+    public TokenExchange(TenantDirectory tenants, ClientAuthenticator clients, RateLimiter rateLimiter,
+            Instance<SubjectVerifier> verifiers, Instance<TokenIssuer> issuers, AuditTrail audit, IssuerUrls urls) {
+        this.tenants = tenants;
+        this.clients = clients;
+        this.rateLimiter = rateLimiter;
+        verifiers.forEach(v -> v.types().forEach(t -> this.verifiers.put(t, v)));
+        issuers.forEach(i -> i.issues().forEach(t -> this.issuers.put(t, i)));
+        this.audit = audit;
+        this.urls = urls;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** Subject and actor token type URIs this deployment verifies, for the metadata document. */
+    public List<String> acceptedTokenTypes() {
+        return verifiers.keySet().stream().map(TokenType::uri).toList();
+    }
+
+    /** Token type URIs this deployment issues, for the metadata document. */
+    public List<String> issuedTokenTypes() {
+        return issuers.keySet().stream().map(TokenType::uri).toList();
+    }
+
+    /** @throws UnknownTenantException for a tenant that does not exist (404, not audited: there is no trail to write to) */
+    public TokenResponse exchange(ExchangeInput in) {
+        Instant now = clock.instant();
+        TenantSnapshot tenant = tenants.find(in.tenantId()).orElseThrow(UnknownTenantException::new);
+        AuditDraft draft = new AuditDraft(in, now);
+        try {
+            TokenResponse response = decide(in, tenant, draft, now);
+            audit.record(draft.event(AuditEvent.Outcome.ISSUED, null, null));
+            return response;
+        } catch (OAuthException e) {
+            if (e.code() != OAuthErrorCode.NEGOTIATE) {
+                recordRefusal(draft, e);
+            }
+            throw e;
+        } catch (StoreUnavailableException e) {
+            LOG.warnf("request %s: %s", in.requestId(), e.getMessage());
+            OAuthException unavailable = unavailable(e);
+            recordRefusal(draft, unavailable);
+            throw unavailable;
+        }
+    }
+
+    private TokenResponse decide(ExchangeInput in, TenantSnapshot tenant, AuditDraft draft, Instant now) {
+        TokenRequest request = TokenRequest.parse(in.form());
+        draft.request(request);
+        String subjectToken = request.subjectToken() != null ? request.subjectToken() : negotiateToken(in.authorization());
+
+        Optional<OAuthClient> authenticated = clients.authenticate(tenant, request.credentials(), in.authorization());
+        authenticated.ifPresent(c -> admit(c, draft));
+
+        VerifiedSubject subject = verifier(request.subjectTokenType(), "subject_token_type")
+                .verify(subjectToken, request.subjectTokenType(), tenant.tenant(), "subject_token");
+        draft.subject(subject);
+
+        OAuthClient client = authenticated.orElseGet(() -> {
+            if (!subject.isKerberos()) {
+                throw new OAuthException(OAuthErrorCode.INVALID_CLIENT, "client authentication: credentials required");
+            }
+            OAuthClient self = clients.selfExchange(tenant, subject.principal(), request.credentials().clientId());
+            admit(self, draft);
+            return self;
+        });
+
+        VerifiedSubject actor = request.actorToken() == null ? null
+                : verifier(request.actorTokenType(), "actor_token_type")
+                        .verify(request.actorToken(), request.actorTokenType(), tenant.tenant(), "actor_token");
+
+        TokenIssuer issuer = issuers.get(request.requestedTokenType());
+        if (issuer == null) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
+                    "requested_token_type: this deployment does not issue that token type");
+        }
+
+        Decision decision = evaluator.decide(facts(in, tenant, client, request, subject, actor), tenant.policies(), now);
+        if (decision instanceof Decision.Refusal refusal) {
+            draft.policy(refusal.policy());
+            throw refusal.toException();
+        }
+        Decision.Permit permit = (Decision.Permit) decision;
+        draft.permit(permit);
+
+        TokenIssuer.IssuedToken issued = issuer.issue(new ExchangeContext(tenant, urls.issuer(tenant.tenant().id()),
+                client, request, subject, actor, permit, now));
+        draft.issued(issued);
+        return new TokenResponse(issued.token(), issued.type().uri(), issued.tokenType(), issued.expiresIn(),
+                permit.scopeString());
+    }
+
+    private void admit(OAuthClient client, AuditDraft draft) {
+        draft.client(client.clientId());
+        if (!client.mayExchangeTokens()) {
+            throw new OAuthException(OAuthErrorCode.UNAUTHORIZED_CLIENT,
+                    "client: not allowed to use token exchange in this tenant");
+        }
+        rateLimiter.admit(client);
+    }
+
+    private SubjectVerifier verifier(TokenType type, String parameter) {
+        SubjectVerifier v = verifiers.get(type);
+        if (v == null) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
+                    parameter + ": this deployment does not accept that token type yet");
+        }
+        return v;
+    }
+
+    /** RFC 4559: the AP-REQ may arrive as {@code Authorization: Negotiate <token>}; without it, challenge. */
+    private static String negotiateToken(String authorization) {
+        if (authorization != null && authorization.regionMatches(true, 0, "Negotiate ", 0, 10)) {
+            String token = authorization.substring(10).trim();
+            if (!token.isEmpty()) {
+                return token;
+            }
+        }
+        throw new OAuthException(OAuthErrorCode.NEGOTIATE,
+                "subject_token: missing; send it, or authenticate with Negotiate (SPNEGO)");
+    }
+
+    private static ExchangeFacts facts(ExchangeInput in, TenantSnapshot tenant, OAuthClient client, TokenRequest request,
+            VerifiedSubject subject, VerifiedSubject actor) {
+        return new ExchangeFacts(client.clientId(), subject.type(), subject.principal(), subject.issuer(),
+                request.audiences(), request.resources(), request.requestedTokenType(), request.requestedScopes(),
+                subject.scopes(), actor == null ? null : actor.principal(), sourceAddress(in.sourceAddress()),
+                subject.expiresAt(), tenant.tenant().maxTokenLifetime(), subject.mayAct());
+    }
+
+    /** Only IP literals are parsed, so this never triggers a DNS lookup. */
+    private static InetAddress sourceAddress(String address) {
+        if (address == null || !IP_LITERAL.matcher(address).matches()) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private void recordRefusal(AuditDraft draft, OAuthException e) {
+        try {
+            audit.record(draft.event(e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? AuditEvent.Outcome.ERROR
+                    : AuditEvent.Outcome.REFUSED, e.code().code(), e.detail()));
+        } catch (StoreUnavailableException auditDown) {
+            LOG.errorf("request %s: refusal (%s) could not be audited: %s", draft.requestId(), e.code().code(),
+                    auditDown.getMessage());
+            if (e.code() != OAuthErrorCode.TEMPORARILY_UNAVAILABLE) {
+                throw unavailable(auditDown);
+            }
+        }
+    }
+
+    private static OAuthException unavailable(RuntimeException cause) {
+        return new OAuthException(OAuthErrorCode.TEMPORARILY_UNAVAILABLE, "service temporarily unavailable, retry later",
+                cause.getMessage());
+    }
+
+    /** The requested tenant does not exist. */
+    public static final class UnknownTenantException extends RuntimeException {
+        UnknownTenantException() {
+            super("unknown tenant", null, false, false);
+        }
+    }
+}

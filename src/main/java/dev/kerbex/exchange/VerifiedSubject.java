@@ -1,0 +1,26 @@
+package dev.kerbex.exchange;
+
+import dev.kerbex.protocol.TokenType;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a verified subject or actor token proves, whatever its type. {@code principal} is a Kerberos principal
+ * or a JWT {@code sub}; {@code scopes} is null when the token carries no scope restriction (Kerberos);
+ * {@code act} is the token's own delegation chain (RFC 8693 §4.1), null when none; {@code claims} are the
+ * variables policy templates may use.
+ */
+public record VerifiedSubject(TokenType type, String principal, String realm, String issuer, Set<String> scopes,
+        Instant expiresAt, Instant authTime, Map<String, Object> act, Set<String> mayAct, Map<String, Object> claims) {
+
+    public VerifiedSubject {
+        claims = Map.copyOf(claims == null ? Map.of() : claims);
+        scopes = scopes == null ? null : Set.copyOf(scopes);
+        mayAct = mayAct == null ? null : Set.copyOf(mayAct);
+    }
+
+    public boolean isKerberos() {
+        return type == TokenType.KERBEROS_AP_REQ;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.kerbex.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "oauth_client")
+@IdClass(ClientEntity.Key.class)
+class ClientEntity {
+    @Id
+    @Column(name = "tenant_id")
+    String tenantId;
+
+    @Id
+    @Column(name = "client_id")
+    String clientId;
+
+    @Column(name = "secret_hash")
+    String secretHash;
+
+    @Column(name = "kerberos_principal")
+    String kerberosPrincipal;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "grant_types")
+    List<String> grantTypes;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    List<String> audiences;
+
+    @Column(name = "created_at")
+    Instant createdAt;
+
+    @Column(name = "updated_at")
+    Instant updatedAt;
+
+    @Version
+    long version;
+
+    static final class Key implements Serializable {
+        String tenantId;
+        String clientId;
+
+        Key() {
+        }
+
+        Key(String tenantId, String clientId) {
+            this.tenantId = tenantId;
+            this.clientId = clientId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Objects.equals(tenantId, k.tenantId) && Objects.equals(clientId, k.clientId);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(tenantId, clientId);
+        }
+    }
+}

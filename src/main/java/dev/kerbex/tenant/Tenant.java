@@ -1,0 +1,22 @@
+package dev.kerbex.tenant;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A tenant's settings as the exchange sees them (SPEC §1). {@code services} are the Kerberos service
+ * principals tickets may be addressed to; {@code realms} the client realms accepted.
+ */
+public record Tenant(String id, List<String> realms, List<String> services, List<String> enctypes,
+        Duration maxTokenLifetime, S4uSettings s4u) {
+
+    public Tenant {
+        realms = List.copyOf(realms == null ? List.of() : realms);
+        services = List.copyOf(services == null ? List.of() : services);
+        enctypes = List.copyOf(enctypes == null ? List.of() : enctypes);
+    }
+
+    /** Kerbex's own Kerberos identity for S4U (SPEC §6); null when the tenant has no inverse path. */
+    public record S4uSettings(String principal, String keytab, String defaultRealm) {
+    }
+}

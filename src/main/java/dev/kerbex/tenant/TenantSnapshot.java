@@ -1,0 +1,32 @@
+package dev.kerbex.tenant;
+
+import dev.kerbex.client.OAuthClient;
+import dev.kerbex.policy.Policy;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Everything the token endpoint needs of one tenant, read together and cached briefly. */
+public record TenantSnapshot(Tenant tenant, Map<String, OAuthClient> clients, List<Policy> policies) {
+
+    public TenantSnapshot {
+        clients = Map.copyOf(clients);
+        policies = List.copyOf(policies);
+    }
+
+    public static TenantSnapshot of(Tenant tenant, List<OAuthClient> clients, List<Policy> policies) {
+        return new TenantSnapshot(tenant,
+                clients.stream().collect(Collectors.toMap(OAuthClient::clientId, Function.identity())), policies);
+    }
+
+    public Optional<OAuthClient> client(String clientId) {
+        return Optional.ofNullable(clientId == null ? null : clients.get(clientId));
+    }
+
+    /** The client registered for Kerberos self-exchange with this principal (SPEC §3). */
+    public Optional<OAuthClient> clientForPrincipal(String principal) {
+        return clients.values().stream().filter(c -> principal.equals(c.kerberosPrincipal())).findFirst();
+    }
+}
