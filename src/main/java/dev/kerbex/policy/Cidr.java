@@ -12,8 +12,11 @@ import java.util.Arrays;
  * that is not a literal, and a policy must never cause a DNS lookup. Zone ids ({@code %eth0}) are
  * refused, as are networks with host bits set ({@code 10.1.0.0/8} is almost always a typo).
  *
- * <p>IPv4 addresses and their IPv4-mapped IPv6 form ({@code ::ffff:a.b.c.d}) are treated as the
- * same address, as the JDK does for the addresses of incoming connections.
+ * <p>IPv4 and IPv6 networks are separate: {@code ::/0} does not contain {@code 10.0.0.1}. The one
+ * bridge is the IPv4-mapped form ({@code ::ffff:a.b.c.d}, RFC 4291 §2.5.5.2), which the JDK turns
+ * into plain IPv4 for the addresses of incoming connections: an IPv4 network contains the mapped
+ * form of its addresses, and a network written inside {@code ::ffff:0:0/96} contains the IPv4
+ * addresses it maps.
  */
 public final class Cidr {
 
@@ -67,6 +70,9 @@ public final class Cidr {
         }
         byte[] a = address.getAddress();
         if (a.length == 4 && network.length == 16) {
+            if (prefix < 96 || !isMapped(network)) {
+                return false;
+            }
             a = mapped(a);
         } else if (a.length == 16 && network.length == 4 && isMapped(a)) {
             a = Arrays.copyOfRange(a, 12, 16);
