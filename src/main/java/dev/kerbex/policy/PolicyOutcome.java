@@ -1,0 +1,22 @@
+package dev.kerbex.policy;
+
+/**
+ * How one policy fared against a request, for the admin dry run (SPEC §8 {@code evaluate}) and the
+ * audit trail.
+ *
+ * @param matched whether every criterion of the policy matched
+ * @param reason  {@code null} when matched; otherwise the first criterion that failed, in words a
+ *                policy admin can act on (these are admin-facing, so unlike error descriptions they
+ *                may name values)
+ */
+public record PolicyOutcome(Policy policy, boolean matched, String reason) {
+
+    public PolicyOutcome {
+        if (matched && reason != null) {
+            throw new IllegalArgumentException("a matched outcome has no reason");
+        }
+        if (!matched && reason == null) {
+            throw new IllegalArgumentException("an unmatched outcome needs a reason");
+        }
+    }
+}
