@@ -107,7 +107,7 @@ public class SigningKeys {
                         + " is not one of ES256, ES384, RS256");
             };
             PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(pair.getPublic());
-            String kid = jwk.calculateBase64UrlEncodedThumbprint("SHA-256");
+            String kid = jwk.calculateBase64urlEncodedThumbprint("SHA-256");
             jwk.setKeyId(kid);
             jwk.setAlgorithm(algorithm);
             jwk.setUse("sig");
