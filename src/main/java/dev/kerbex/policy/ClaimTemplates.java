@@ -85,6 +85,11 @@ public final class ClaimTemplates {
                 if (name.isBlank()) {
                     throw new IllegalArgumentException("'${}' at position " + i + " names no variable");
                 }
+                if (name.indexOf('$') >= 0 || name.indexOf('{') >= 0) {
+                    // Templates do not nest; "${a${b}}" is a mistake, not a variable named "a${b".
+                    throw new IllegalArgumentException("'${' at position " + i + " is not closed before '"
+                            + (name.indexOf('$') >= 0 ? '$' : '{') + "'");
+                }
                 sink.accept(null, t.substring(textStart, i));
                 sink.accept(name, null);
                 i = end + 1;

@@ -65,7 +65,9 @@ class ClaimTemplatesTest {
         return Stream.of(
                 Arguments.of("${principal", "'${' at position 0 is not closed by '}'"),
                 Arguments.of("x-${}", "'${}' at position 2 names no variable"),
-                Arguments.of("${ }", "'${}' at position 0 names no variable"));
+                Arguments.of("${ }", "'${}' at position 0 names no variable"),
+                Arguments.of("x${a${b}}", "'${' at position 1 is not closed before '$'"),
+                Arguments.of("${a{b}", "'${' at position 0 is not closed before '{'"));
     }
 
     @ParameterizedTest
