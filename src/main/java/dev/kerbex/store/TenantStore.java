@@ -117,6 +117,12 @@ public class TenantStore {
         return true;
     }
 
+    @Transactional
+    public java.util.Set<String> clientIds(String tenantId) {
+        return java.util.Set.copyOf(em().createQuery("select clientId from ClientEntity where tenantId = ?1", String.class)
+                .setParameter(1, tenantId).getResultList());
+    }
+
     /** The stored hash of a client's secret, to keep it when the same secret is applied again. */
     @Transactional
     public Optional<String> secretHash(String tenantId, String clientId) {

@@ -1,0 +1,150 @@
+package dev.kerbex.bootstrap;
+
+import dev.kerbex.client.OAuthClient;
+import dev.kerbex.policy.FieldError;
+import dev.kerbex.representation.ClientRepresentation;
+import dev.kerbex.representation.PolicyMapping;
+import dev.kerbex.representation.PolicyRepresentation;
+import dev.kerbex.representation.TenantRepresentation;
+import dev.kerbex.representation.TrustedIssuerRepresentation;
+import dev.kerbex.tenant.TenantDirectory;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a tenant representation, nested clients, trusted issuers and policies included, and lists every
+ * problem with a JSON pointer relative to the tenant object. Pure: knows nothing of files or storage.
+ */
+public final class TenantValidator {
+    static final Pattern PRINCIPAL = Pattern.compile("[^@\\s/]+(/[^@\\s/]+)*@[^@\\s]+");
+    static final Pattern REALM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+    static final Pattern CLIENT_ID = Pattern.compile("[\\x21-\\x7E]{1,255}");
+    static final Set<String> ENCTYPES = Set.of("aes256-cts-hmac-sha1-96", "aes128-cts-hmac-sha1-96",
+            "aes256-cts-hmac-sha384-192", "aes128-cts-hmac-sha256-128", "camellia256-cts-cmac", "camellia128-cts-cmac",
+            "des3-cbc-sha1", "arcfour-hmac", "rc4-hmac", "des-cbc-md5", "des-cbc-crc");
+    static final Duration MAX_TENANT_LIFETIME = Duration.ofHours(24);
+    static final int MIN_SECRET_LENGTH = 12;
+
+    private TenantValidator() {
+    }
+
+    /** @param knownClients client ids already stored for this tenant (policies may name them) */
+    public static List<FieldError> validate(TenantRepresentation t, Set<String> knownClients) {
+        List<FieldError> errors = new ArrayList<>();
+        if (t.id() == null || !TenantDirectory.TENANT_ID.matcher(t.id()).matches()) {
+            errors.add(new FieldError("/id", "required; lower-case letters, digits and '-', at most 63, e.g. acme"));
+        }
+        if (t.realms() == null || t.realms().isEmpty()) {
+            errors.add(new FieldError("/realms", "must list at least one Kerberos realm"));
+        }
+        each(t.realms(), "/realms", v -> REALM.matcher(v).matches(), "not a realm name", errors);
+        each(t.services(), "/services", v -> PRINCIPAL.matcher(v).matches(), "not a principal like HTTP/host@REALM", errors);
+        each(t.enctypes(), "/enctypes", ENCTYPES::contains, "unknown enctype; known: " + String.join(", ",
+                ENCTYPES.stream().sorted().toList()), errors);
+        Duration lifetime = PolicyMapping.duration(t.maxTokenLifetime(), "/max_token_lifetime", errors);
+        if (lifetime != null && (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_TENANT_LIFETIME) > 0)) {
+            errors.add(new FieldError("/max_token_lifetime", "must be positive and at most PT24H"));
+        }
+        if (t.s4u() != null) {
+            if (t.s4u().principal() == null || !PRINCIPAL.matcher(t.s4u().principal()).matches()) {
+                errors.add(new FieldError("/s4u/principal", "required; a principal like HTTP/host@REALM"));
+            }
+            if (t.s4u().keytab() == null || t.s4u().keytab().isBlank()) {
+                errors.add(new FieldError("/s4u/keytab", "required; the keytab file of the S4U principal"));
+            }
+        }
+        Set<String> clientIds = new HashSet<>(knownClients);
+        List<ClientRepresentation> clients = t.clients() == null ? List.of() : t.clients();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < clients.size(); i++) {
+            String p = "/clients/" + i;
+            ClientRepresentation c = clients.get(i);
+            if (c == null) {
+                errors.add(new FieldError(p, "must be an object"));
+                continue;
+            }
+            validateClient(c, p, errors);
+            if (c.clientId() != null && !seen.add(c.clientId())) {
+                errors.add(new FieldError(p + "/client_id", "duplicate client_id"));
+            }
+            clientIds.add(c.clientId());
+        }
+        List<TrustedIssuerRepresentation> issuers = t.trustedIssuers() == null ? List.of() : t.trustedIssuers();
+        for (int i = 0; i < issuers.size(); i++) {
+            TrustedIssuerRepresentation ti = issuers.get(i);
+            String p = "/trusted_issuers/" + i;
+            if (ti == null || ti.issuer() == null || !absoluteUrl(ti.issuer())) {
+                errors.add(new FieldError(p + "/issuer", "required; an absolute URL"));
+            }
+            if (ti != null && ti.jwksUri() != null && !absoluteUrl(ti.jwksUri())) {
+                errors.add(new FieldError(p + "/jwks_uri", "not an absolute URL"));
+            }
+        }
+        List<PolicyRepresentation> policies = t.policies() == null ? List.of() : t.policies();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < policies.size(); i++) {
+            String p = "/policies/" + i;
+            PolicyRepresentation pr = policies.get(i);
+            for (FieldError e : PolicyMapping.toPolicy(pr, null, 1).errors()) {
+                errors.add(new FieldError(p + e.pointer(), e.message()));
+            }
+            if (pr == null) {
+                continue;
+            }
+            if (pr.name() != null && !names.add(pr.name())) {
+                errors.add(new FieldError(p + "/name", "duplicate policy name"));
+            }
+            List<String> named = pr.match() == null || pr.match().clients() == null ? List.of() : pr.match().clients();
+            for (int j = 0; j < named.size(); j++) {
+                if (!"*".equals(named.get(j)) && !clientIds.contains(named.get(j))) {
+                    errors.add(new FieldError(p + "/match/clients/" + j, "unknown client"));
+                }
+            }
+        }
+        return errors;
+    }
+
+    static void validateClient(ClientRepresentation c, String p, List<FieldError> errors) {
+        if (c.clientId() == null || !CLIENT_ID.matcher(c.clientId()).matches()) {
+            errors.add(new FieldError(p + "/client_id", "required; 1 to 255 visible ASCII characters"));
+        }
+        if (c.secret() != null && c.secret().length() < MIN_SECRET_LENGTH) {
+            errors.add(new FieldError(p + "/secret", "too short: at least " + MIN_SECRET_LENGTH + " characters"));
+        }
+        if (c.kerberosPrincipal() != null && !PRINCIPAL.matcher(c.kerberosPrincipal()).matches()) {
+            errors.add(new FieldError(p + "/kerberos_principal", "not a principal like svc/host@REALM"));
+        }
+        if (c.secret() == null && c.kerberosPrincipal() == null) {
+            errors.add(new FieldError(p, "needs a secret or a kerberos_principal to authenticate with"));
+        }
+        each(c.grantTypes(), p + "/grant_types", OAuthClient.TOKEN_EXCHANGE::equals,
+                "unsupported grant type; only " + OAuthClient.TOKEN_EXCHANGE, errors);
+    }
+
+    private static void each(List<String> values, String pointer, java.util.function.Predicate<String> ok, String message,
+            List<FieldError> errors) {
+        if (values == null) {
+            return;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i) == null || !ok.test(values.get(i))) {
+                errors.add(new FieldError(pointer + "/" + i, message));
+            }
+        }
+    }
+
+    private static boolean absoluteUrl(String s) {
+        try {
+            URI u = new URI(s);
+            return u.isAbsolute() && u.getHost() != null && ("https".equals(u.getScheme()) || "http".equals(u.getScheme()));
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+}
