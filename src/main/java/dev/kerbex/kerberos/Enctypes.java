@@ -76,10 +76,4 @@ final class Enctypes {
         }
         return numbers;
     }
-
-    /** The enctype number of a name, or -1. */
-    static int number(String name) {
-        Integer number = BY_NAME.get(name.trim().toLowerCase(Locale.ROOT));
-        return number == null ? -1 : number;
-    }
 }

@@ -35,8 +35,15 @@ public final class KeytabKeys {
     /** Far above any real keytab; keeps a wrong path (a disk image, say) from being read whole. */
     private static final long MAX_FILE_SIZE = 16L * 1024 * 1024;
 
-    /** One key. {@code principal} is {@code name[/instance]@REALM}. */
-    record Key(String principal, int enctype, int kvno, byte[] keyData) {
+    /**
+     * One key. {@code principal} is {@code name[/instance]@REALM}; {@code kvno8} marks an entry that
+     * carries only the 8-bit kvno of the original format, which matches a ticket's kvno modulo 256.
+     */
+    record Key(String principal, int enctype, int kvno, boolean kvno8, byte[] keyData) {
+
+        boolean matchesKvno(int ticketKvno) {
+            return kvno == ticketKvno || (kvno8 && kvno == (ticketKvno & 0xff));
+        }
     }
 
     private record Stamp(Object fileKey, long modifiedMillis, long size) {
@@ -79,7 +86,7 @@ public final class KeytabKeys {
                 continue;
             }
             if (kvno >= 0) {
-                if (key.kvno() == kvno) {
+                if (key.matchesKvno(kvno)) {
                     return Optional.of(key);
                 }
             } else if (best == null || key.kvno() > best.kvno()) {
@@ -209,6 +216,7 @@ public final class KeytabKeys {
             }
             in.getInt(); // timestamp
             int kvno = in.get() & 0xff;
+            boolean kvno8 = true;
             int enctype = in.getShort() & 0xffff;
             int keyLength = in.getShort() & 0xffff;
             if (keyLength > in.remaining()) {
@@ -221,9 +229,10 @@ public final class KeytabKeys {
                 int kvno32 = in.getInt();
                 if (kvno32 != 0) {
                     kvno = kvno32;
+                    kvno8 = false;
                 }
             }
-            return new Key(name + "@" + realm, enctype, kvno, keyData);
+            return new Key(name + "@" + realm, enctype, kvno, kvno8, keyData);
         } catch (java.nio.BufferUnderflowException e) {
             throw new IOException("truncated keytab entry");
         }

@@ -148,6 +148,30 @@ class KeytabKeysTest {
 
     @Test
     void parseWhenThirtyTwoBitKvnoThenItWins() throws Exception {
+        List<KeytabKeys.Key> keys = KeytabKeys.parse(keytabWithOneEntry(300 & 0xff, 300));
+
+        assertThat(keys).singleElement().satisfies(k -> {
+            assertThat(k.principal()).isEqualTo(SERVICE);
+            assertThat(k.kvno()).isEqualTo(300);
+            assertThat(k.enctype()).isEqualTo(AES256);
+            assertThat(k.matchesKvno(300)).isTrue();
+            assertThat(k.matchesKvno(44)).isFalse();
+        });
+    }
+
+    @Test
+    void findWhenKeytabHasOnlyEightBitKvnoThenTicketKvnoMatchesModulo256() throws Exception {
+        Path file = dir.resolve("eight-bit.keytab");
+        Files.write(file, keytabWithOneEntry(300 & 0xff, null));
+        KeytabKeys keys = new KeytabKeys(List.of(file), clock);
+
+        assertThat(keys.find(SERVICE, AES256, 300)).isPresent();
+        assertThat(keys.find(SERVICE, AES256, 44)).isPresent();
+        assertThat(keys.find(SERVICE, AES256, 301)).isEmpty();
+    }
+
+    /** An MIT 0x0502 keytab with a hole and one aes256 entry for the service, written by hand. */
+    private static byte[] keytabWithOneEntry(int vno8, Integer vno32) throws IOException {
         byte[] key = new byte[32];
         ByteArrayOutputStream entry = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(entry);
@@ -157,11 +181,13 @@ class KeytabKeysTest {
         writeString(out, "kerbex.example.test");
         out.writeInt(1); // KRB5_NT_PRINCIPAL
         out.writeInt(0); // timestamp
-        out.writeByte(300 & 0xff);
+        out.writeByte(vno8);
         out.writeShort(AES256);
         out.writeShort(key.length);
         out.write(key);
-        out.writeInt(300);
+        if (vno32 != null) {
+            out.writeInt(vno32);
+        }
         ByteArrayOutputStream file = new ByteArrayOutputStream();
         DataOutputStream fileOut = new DataOutputStream(file);
         fileOut.writeShort(0x0502);
@@ -169,14 +195,7 @@ class KeytabKeysTest {
         fileOut.write(new byte[7]);
         fileOut.writeInt(entry.size());
         fileOut.write(entry.toByteArray());
-
-        List<KeytabKeys.Key> keys = KeytabKeys.parse(file.toByteArray());
-
-        assertThat(keys).singleElement().satisfies(k -> {
-            assertThat(k.principal()).isEqualTo(SERVICE);
-            assertThat(k.kvno()).isEqualTo(300);
-            assertThat(k.enctype()).isEqualTo(AES256);
-        });
+        return file.toByteArray();
     }
 
     @Test
