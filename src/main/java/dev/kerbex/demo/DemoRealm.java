@@ -4,6 +4,7 @@ import dev.kerbex.bootstrap.TenantProvisioner;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.embedded.KerbexMain;
 import dev.kerbex.kerberos.DemoKdc;
+import dev.kerbex.kerberos.KeytabSource;
 import dev.kerbex.representation.ClientRepresentation;
 import dev.kerbex.representation.PolicyRepresentation;
 import dev.kerbex.representation.TenantRepresentation;
@@ -15,7 +16,6 @@ import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
  * On ({@code auto}) only when Kerbex runs on its embedded database and no bootstrap file is configured.
  */
 @ApplicationScoped
-public class DemoRealm {
+public class DemoRealm implements KeytabSource {
     private static final Logger LOG = Logger.getLogger(DemoRealm.class);
     public static final String TENANT = "demo";
     public static final String CLIENT_ID = "demo-client";
@@ -51,8 +51,9 @@ public class DemoRealm {
     }
 
     /** The demo service keytab, when the demo runs. */
-    public Optional<Path> keytab() {
-        return Optional.ofNullable(kdc).map(DemoKdc::keytab);
+    @Override
+    public List<Path> keytabs() {
+        return kdc == null ? List.of() : List.of(kdc.keytab());
     }
 
     void onStart(@Observes @Priority(20) StartupEvent event, TenantProvisioner provisioner) {

@@ -18,7 +18,7 @@ public final class KerbexMain {
     private static final Logger LOG = Logger.getLogger(KerbexMain.class);
 
     /** Set while the embedded database serves this process; other components adapt their defaults to it. */
-    public static final String EMBEDDED_ACTIVE = "kerbex.embedded-db.active";
+    public static final String EMBEDDED_ACTIVE = "dev.kerbex.embedded-db-active";
 
     private KerbexMain() {
     }
@@ -39,6 +39,9 @@ public final class KerbexMain {
         System.setProperty("quarkus.datasource.password", db.password());
         System.setProperty(EMBEDDED_ACTIVE, "true");
         Quarkus.run(null, (exitCode, failure) -> {
+            if (failure != null) {
+                LOG.error("Kerbex failed to start", failure);
+            }
             db.close();
             System.exit(exitCode);
         }, args);

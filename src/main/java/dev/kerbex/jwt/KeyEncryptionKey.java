@@ -3,6 +3,7 @@ package dev.kerbex.jwt;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.embedded.KerbexMain;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -33,6 +34,7 @@ public class KeyEncryptionKey {
     private final SecretKey key;
     private final SecureRandom random = new SecureRandom();
 
+    @Inject
     public KeyEncryptionKey(KerbexConfig config) {
         this.key = new SecretKeySpec(load(config), "AES");
     }

@@ -140,16 +140,19 @@ public class TenantStore {
         if (e != null && sameJson(e.document, document)) {
             return false;
         }
-        if (e == null) {
+        boolean created = e == null;
+        if (created) {
             e = new TrustedIssuerEntity();
             e.tenantId = tenantId;
             e.issuer = issuer.issuer();
             e.createdAt = now;
-            em().persist(e);
         }
         e.jwksUri = issuer.jwksUri();
         e.document = document;
         e.updatedAt = now;
+        if (created) {
+            em().persist(e);
+        }
         return true;
     }
 
@@ -166,18 +169,21 @@ public class TenantStore {
             return false;
         }
         Instant now = Instant.now();
-        if (e == null) {
+        boolean created = e == null;
+        if (created) {
             e = new PolicyEntity();
             e.id = UUID.randomUUID();
             e.tenantId = tenantId;
             e.name = policy.name();
             e.revision = 0;
             e.createdAt = now;
-            em().persist(e);
         }
         e.revision++;
         e.document = document;
         e.updatedAt = now;
+        if (created) {
+            em().persist(e);
+        }
         PolicyRevisionEntity rev = new PolicyRevisionEntity();
         rev.policyId = e.id;
         rev.revision = e.revision;
