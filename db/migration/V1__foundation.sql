@@ -21,6 +21,8 @@ CREATE TABLE oauth_client (
     kerberos_principal  varchar(512),
     grant_types         jsonb         NOT NULL DEFAULT '[]',
     audiences           jsonb         NOT NULL DEFAULT '[]',
+    -- token requests per second; NULL: kerbex.rate-limit.per-client-per-second
+    rate_limit          integer,
     created_at          timestamptz   NOT NULL DEFAULT now(),
     updated_at          timestamptz   NOT NULL DEFAULT now(),
     version             bigint        NOT NULL DEFAULT 0,

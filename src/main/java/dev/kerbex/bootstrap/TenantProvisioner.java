@@ -84,9 +84,9 @@ public class TenantProvisioner {
             Optional<String> stored = store.secretHash(tenantId, c.clientId());
             hash = stored.filter(h -> secrets.matches(c.secret(), h)).orElseGet(() -> secrets.hash(c.secret()));
         }
-        List<String> grants = c.grantTypes() == null || c.grantTypes().isEmpty() ? List.of(OAuthClient.TOKEN_EXCHANGE)
-                : c.grantTypes();
-        return new OAuthClient(tenantId, c.clientId(), hash, c.kerberosPrincipal(), grants, c.audiences());
+        // Absent grant_types means token exchange, the only grant; an explicit [] registers a client that may not exchange.
+        List<String> grants = c.grantTypes() == null ? List.of(OAuthClient.TOKEN_EXCHANGE) : c.grantTypes();
+        return new OAuthClient(tenantId, c.clientId(), hash, c.kerberosPrincipal(), grants, c.audiences(), c.rateLimit());
     }
 
     private static <T> List<T> nonNull(List<T> list) {

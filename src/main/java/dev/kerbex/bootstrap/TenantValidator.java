@@ -123,6 +123,9 @@ public final class TenantValidator {
         if (c.secret() == null && c.kerberosPrincipal() == null) {
             errors.add(new FieldError(p, "needs a secret or a kerberos_principal to authenticate with"));
         }
+        if (c.rateLimit() != null && (c.rateLimit() < 1 || c.rateLimit() > 100_000)) {
+            errors.add(new FieldError(p + "/rate_limit", "must be between 1 and 100000 requests per second"));
+        }
         each(c.grantTypes(), p + "/grant_types", OAuthClient.TOKEN_EXCHANGE::equals,
                 "unsupported grant type; only " + OAuthClient.TOKEN_EXCHANGE, errors);
     }

@@ -5,10 +5,11 @@ import java.util.List;
 /**
  * A registered client. {@code secretHash} is a bcrypt hash (never the secret); {@code kerberosPrincipal}
  * enables Kerberos self-exchange (SPEC §3); {@code audiences} are extra values a JWT subject token's
- * {@code aud} may carry to count as minted for this client.
+ * {@code aud} may carry to count as minted for this client; {@code rateLimit} overrides the default token
+ * requests per second (null: the default).
  */
 public record OAuthClient(String tenantId, String clientId, String secretHash, String kerberosPrincipal,
-        List<String> grantTypes, List<String> audiences) {
+        List<String> grantTypes, List<String> audiences, Integer rateLimit) {
 
     public static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 

@@ -1,7 +1,7 @@
 package dev.kerbex.client;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
@@ -17,22 +17,24 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class RateLimiter {
-    private final int perSecond;
-    private final LoadingCache<String, Bucket> buckets;
+    private final int defaultPerSecond;
+    /** Keyed by client and its limit, so a changed limit takes effect with a fresh bucket. */
+    private final Cache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterAccess(Duration.ofMinutes(10)).build();
 
     public RateLimiter(KerbexConfig config) {
-        this.perSecond = config.rateLimit().perClientPerSecond();
-        this.buckets = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10))
-                .build(key -> Bucket.builder()
-                        .addLimit(Bandwidth.builder().capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
-                        .build());
+        this.defaultPerSecond = config.rateLimit().perClientPerSecond();
     }
 
     public void admit(OAuthClient client) {
+        int perSecond = client.rateLimit() != null ? client.rateLimit() : defaultPerSecond;
         if (perSecond <= 0) {
             return;
         }
-        ConsumptionProbe probe = buckets.get(client.tenantId() + "/" + client.clientId()).tryConsumeAndReturnRemaining(1);
+        Bucket bucket = buckets.get(client.tenantId() + "/" + client.clientId() + "/" + perSecond, k -> Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
+                .build());
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             long retryAfter = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
             throw new OAuthException(OAuthErrorCode.RATE_LIMITED, "client: rate limit exceeded, retry later",

@@ -78,8 +78,8 @@ public class DemoRealm implements KeytabSource {
                 new PolicyRepresentation.Grant(List.of("api:read", "api:write"), List.of("api:read"), "PT15M",
                         Map.of("realm", "${realm}"), null, null, null, null, null));
         return new TenantRepresentation(TENANT, List.of(DemoKdc.REALM), List.of(DemoKdc.SERVICE), null, "PT1H", null,
-                List.of(new ClientRepresentation(CLIENT_ID, CLIENT_SECRET, null, null, null),
-                        new ClientRepresentation("demo-service", null, DemoKdc.SELF_EXCHANGE_SERVICE, null, null)),
+                List.of(new ClientRepresentation(CLIENT_ID, CLIENT_SECRET, null, null, null, null),
+                        new ClientRepresentation("demo-service", null, DemoKdc.SELF_EXCHANGE_SERVICE, null, null, null)),
                 null, List.of(policy));
     }
 

@@ -46,7 +46,9 @@ public final class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unknownTenant(UnknownTenantException e) {
-        return problem(Response.Status.NOT_FOUND, "Not Found", "no such tenant");
+        // Thrown by the token endpoint only, where every response is no-store (SPEC §4).
+        return Response.fromResponse(problem(Response.Status.NOT_FOUND, "Not Found", "no such tenant"))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 
     @ServerExceptionMapper

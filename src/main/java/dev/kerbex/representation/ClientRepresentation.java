@@ -9,5 +9,5 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClientRepresentation(String clientId, String secret, String kerberosPrincipal, List<String> grantTypes,
-        List<String> audiences) {
+        List<String> audiences, Integer rateLimit) {
 }

@@ -38,6 +38,9 @@ class ClientEntity {
     @JdbcTypeCode(SqlTypes.JSON)
     List<String> audiences;
 
+    @Column(name = "rate_limit")
+    Integer rateLimit;
+
     @Column(name = "created_at")
     Instant createdAt;
 

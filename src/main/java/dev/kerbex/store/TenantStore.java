@@ -103,13 +103,15 @@ public class TenantStore {
         }
         String hash = client.secretHash() == null ? e.secretHash : client.secretHash();
         if (!created && Objects.equals(e.secretHash, hash) && Objects.equals(e.kerberosPrincipal, client.kerberosPrincipal())
-                && e.grantTypes.equals(client.grantTypes()) && e.audiences.equals(client.audiences())) {
+                && e.grantTypes.equals(client.grantTypes()) && e.audiences.equals(client.audiences())
+                && Objects.equals(e.rateLimit, client.rateLimit())) {
             return false;
         }
         e.secretHash = hash;
         e.kerberosPrincipal = client.kerberosPrincipal();
         e.grantTypes = client.grantTypes();
         e.audiences = client.audiences();
+        e.rateLimit = client.rateLimit();
         e.updatedAt = now;
         if (created) {
             em().persist(e);
@@ -241,6 +243,7 @@ public class TenantStore {
     }
 
     private static OAuthClient toClient(ClientEntity e) {
-        return new OAuthClient(e.tenantId, e.clientId, e.secretHash, e.kerberosPrincipal, e.grantTypes, e.audiences);
+        return new OAuthClient(e.tenantId, e.clientId, e.secretHash, e.kerberosPrincipal, e.grantTypes, e.audiences,
+                e.rateLimit);
     }
 }

@@ -1,0 +1,101 @@
+package dev.kerbex.testing;
+
+import dev.kerbex.embedded.EmbeddedDatabase;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a {@code @QuarkusTest} of Kerbex runs against: the JVM's embedded PostgreSQL, the JVM's Kerby KDC
+ * (realm EXAMPLE.TEST) and a bootstrap file declaring the {@code acme} and {@code globex} tenants.
+ */
+public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
+    public static final String TENANT = "acme";
+    public static final String OTHER_TENANT = "globex";
+    public static final String BILLING = "billing";
+    public static final String BILLING_SECRET = "billing-secret-0123";
+    public static final String REPORTING = "reporting";
+    public static final String REPORTING_SECRET = "reporting-secret-0123";
+    public static final String NO_EXCHANGE = "no-exchange";
+    public static final String NO_EXCHANGE_SECRET = "no-exchange-secret-0123";
+    public static final String THROTTLED = "throttled";
+    public static final String THROTTLED_SECRET = "throttled-secret-0123";
+    public static final String LEDGER = "https://ledger.example.test";
+    public static final String PAYROLL = "https://payroll.example.test";
+
+    @Override
+    public Map<String, String> start() {
+        EmbeddedDatabase db = TestDatabase.get();
+        TestKdc kdc = GssTokens.configureJdk();
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.jdbc.url", db.jdbcUrl());
+        config.put("quarkus.datasource.username", db.username());
+        config.put("quarkus.datasource.password", db.password());
+        config.put("kerbex.kerberos.keytabs", kdc.serviceKeytab().toString());
+        config.put("kerbex.bootstrap-file", writeBootstrap(kdc).toString());
+        config.put("kerbex.key-encryption-key", randomKey());
+        config.put("kerbex.demo.enabled", "false");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // The database and the KDC live for the whole JVM; their shutdown hooks stop them.
+    }
+
+    static String randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    private static Path writeBootstrap(TestKdc kdc) {
+        String json = """
+                {"tenants": [
+                  {"id": "acme",
+                   "realms": ["EXAMPLE.TEST"],
+                   "services": ["%1$s"],
+                   "max_token_lifetime": "PT1H",
+                   "clients": [
+                     {"client_id": "billing", "secret": "billing-secret-0123", "kerberos_principal": "%2$s"},
+                     {"client_id": "reporting", "secret": "reporting-secret-0123"},
+                     {"client_id": "no-exchange", "secret": "no-exchange-secret-0123", "grant_types": []},
+                     {"client_id": "throttled", "secret": "throttled-secret-0123", "rate_limit": 2}
+                   ],
+                   "policies": [
+                     {"name": "ledger", "effect": "allow", "priority": 100,
+                      "match": {"clients": ["billing", "reporting", "throttled"],
+                                "subject_token_types": ["urn:kerbex:token-type:kerberos-ap-req"],
+                                "subjects": ["*@EXAMPLE.TEST"],
+                                "audiences": ["https://ledger.example.test"]},
+                      "grant": {"scopes": ["ledger:read", "ledger:write"], "default_scopes": ["ledger:read"],
+                                "max_lifetime": "PT10M", "claims": {"dept": "billing", "who": "${principal}"}}},
+                     {"name": "no-payroll-for-reporting", "effect": "deny", "priority": 1,
+                      "match": {"clients": ["reporting"], "audiences": ["https://payroll.example.test"]}},
+                     {"name": "payroll", "effect": "allow", "priority": 50,
+                      "match": {"clients": ["*"], "subjects": ["alice@EXAMPLE.TEST"],
+                                "audiences": ["https://payroll.example.test"]},
+                      "grant": {"scopes": ["payroll:read"], "default_scopes": ["payroll:read"]}}
+                   ]},
+                  {"id": "globex",
+                   "realms": ["OTHER.TEST"],
+                   "services": ["%3$s"],
+                   "clients": [{"client_id": "globex-app", "secret": "globex-secret-0123"}]}
+                ]}
+                """.formatted(TestKdc.SERVICE, TestKdc.BILLING, TestKdc.OTHER_SERVICE);
+        try {
+            Path file = kdc.workDir().resolve("tenants.json");
+            Files.writeString(file, json, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
