@@ -20,8 +20,6 @@ public final class KerbexMain {
     /** Set while the embedded database serves this process; other components adapt their defaults to it. */
     public static final String EMBEDDED_ACTIVE = "dev.kerbex.embedded-db-active";
 
-    private KerbexMain() {
-    }
 
     public static void main(String... args) {
         Config config = ConfigProvider.getConfig();
