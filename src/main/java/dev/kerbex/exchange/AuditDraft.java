@@ -28,6 +28,10 @@ final class AuditDraft {
         this.now = now;
     }
 
+    String tenantId() {
+        return input.tenantId();
+    }
+
     String requestId() {
         return input.requestId();
     }

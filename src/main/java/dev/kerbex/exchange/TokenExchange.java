@@ -17,6 +17,7 @@ import dev.kerbex.store.StoreUnavailableException;
 import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.tenant.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.net.InetAddress;
@@ -47,10 +48,12 @@ public class TokenExchange {
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
     private final AuditTrail audit;
     private final IssuerUrls urls;
+    private final MeterRegistry metrics;
     private final Clock clock;
 
     public TokenExchange(TenantDirectory tenants, ClientAuthenticator clients, RateLimiter rateLimiter,
-            Instance<SubjectVerifier> verifiers, Instance<TokenIssuer> issuers, AuditTrail audit, IssuerUrls urls) {
+            Instance<SubjectVerifier> verifiers, Instance<TokenIssuer> issuers, AuditTrail audit, IssuerUrls urls,
+            MeterRegistry metrics) {
         this.tenants = tenants;
         this.clients = clients;
         this.rateLimiter = rateLimiter;
@@ -58,6 +61,7 @@ public class TokenExchange {
         issuers.forEach(i -> i.issues().forEach(t -> this.issuers.put(t, i)));
         this.audit = audit;
         this.urls = urls;
+        this.metrics = metrics;
         this.clock = Clock.systemUTC();
     }
 
@@ -79,6 +83,7 @@ public class TokenExchange {
         try {
             TokenResponse response = decide(in, tenant, draft, now);
             audit.record(draft.event(AuditEvent.Outcome.ISSUED, null, null));
+            count(in.tenantId(), "issued", "none");
             return response;
         } catch (OAuthException e) {
             if (e.code() != OAuthErrorCode.NEGOTIATE) {
@@ -189,7 +194,13 @@ public class TokenExchange {
         }
     }
 
+    /** {@code kerbex_token_exchanges_total{tenant, outcome, error}}: the decisions, for dashboards and alerts. */
+    private void count(String tenant, String outcome, String error) {
+        metrics.counter("kerbex.token.exchanges", "tenant", tenant, "outcome", outcome, "error", error).increment();
+    }
+
     private void recordRefusal(AuditDraft draft, OAuthException e) {
+        count(draft.tenantId(), e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? "error" : "refused", e.code().code());
         try {
             audit.record(draft.event(e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? AuditEvent.Outcome.ERROR
                     : AuditEvent.Outcome.REFUSED, e.code().code(), e.detail()));
