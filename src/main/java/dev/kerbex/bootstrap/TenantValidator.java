@@ -102,7 +102,7 @@ public final class TenantValidator {
             }
             List<String> named = pr.match() == null || pr.match().clients() == null ? List.of() : pr.match().clients();
             for (int j = 0; j < named.size(); j++) {
-                if (!"*".equals(named.get(j)) && !clientIds.contains(named.get(j))) {
+                if (named.get(j) != null && !"*".equals(named.get(j)) && !clientIds.contains(named.get(j))) {
                     errors.add(new FieldError(p + "/match/clients/" + j, "unknown client"));
                 }
             }
@@ -126,6 +126,8 @@ public final class TenantValidator {
         if (c.rateLimit() != null && (c.rateLimit() < 1 || c.rateLimit() > 100_000)) {
             errors.add(new FieldError(p + "/rate_limit", "must be between 1 and 100000 requests per second"));
         }
+        // A JSON null would otherwise reach OAuthClient's List.copyOf as an NPE at provisioning, without a pointer.
+        each(c.audiences(), p + "/audiences", v -> true, "must not be null", errors);
         each(c.grantTypes(), p + "/grant_types", OAuthClient.TOKEN_EXCHANGE::equals,
                 "unsupported grant type; only " + OAuthClient.TOKEN_EXCHANGE, errors);
     }

@@ -52,6 +52,31 @@ public final class PolicyMapping {
         if (g == null) {
             g = new PolicyRepresentation.Grant(null, null, null, null, null, null, null, null, null);
         }
+        // A JSON null inside a list or the claims object would make the model's List.copyOf/Map.copyOf throw an
+        // NPE instead of naming the field. Stop here: dropping the nulls would shift the indices of later pointers.
+        List<FieldError> nulls = new ArrayList<>();
+        nulls(m.clients(), "/match/clients", nulls);
+        nulls(m.subjects(), "/match/subjects", nulls);
+        nulls(m.issuers(), "/match/issuers", nulls);
+        nulls(m.audiences(), "/match/audiences", nulls);
+        nulls(m.resources(), "/match/resources", nulls);
+        nulls(m.actors(), "/match/actors", nulls);
+        nulls(m.sourceCidrs(), "/match/source_cidrs", nulls);
+        nulls(g.scopes(), "/grant/scopes", nulls);
+        nulls(g.defaultScopes(), "/grant/default_scopes", nulls);
+        if (g.claims() != null) {
+            g.claims().forEach((name, value) -> {
+                if (value == null) {
+                    nulls.add(new FieldError("/grant/claims/" + name.replace("~", "~0").replace("/", "~1"),
+                            "must not be null"));
+                }
+            });
+        }
+        nulls(g.kerberosTargets(), "/grant/kerberos_targets", nulls);
+        if (!nulls.isEmpty()) {
+            errors.addAll(nulls);
+            return new Result(null, errors);
+        }
         PolicyMatch match = new PolicyMatch(m.clients(), tokenTypes(m.subjectTokenTypes(), "/match/subject_token_types", errors),
                 m.subjects(), m.issuers(), m.audiences(), m.resources(),
                 tokenTypes(m.requestedTokenTypes(), "/match/requested_token_types", errors), m.actors(), m.sourceCidrs());
@@ -74,6 +99,16 @@ public final class PolicyMapping {
         } catch (DateTimeParseException e) {
             errors.add(new FieldError(pointer, "not an ISO-8601 duration such as PT10M"));
             return null;
+        }
+    }
+
+    private static void nulls(List<String> values, String pointer, List<FieldError> errors) {
+        if (values != null) {
+            for (int i = 0; i < values.size(); i++) {
+                if (values.get(i) == null) {
+                    errors.add(new FieldError(pointer + "/" + i, "must not be null"));
+                }
+            }
         }
     }
 

@@ -1,0 +1,138 @@
+package dev.kerbex.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kerbex.policy.FieldError;
+import dev.kerbex.representation.ClientRepresentation;
+import dev.kerbex.representation.PolicyRepresentation;
+import dev.kerbex.representation.TenantRepresentation;
+import dev.kerbex.representation.TrustedIssuerRepresentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TenantValidatorTest {
+
+    private static final String EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+    private static TenantRepresentation tenant(String id, List<ClientRepresentation> clients,
+            List<TrustedIssuerRepresentation> issuers, List<PolicyRepresentation> policies) {
+        return new TenantRepresentation(id, List.of("EXAMPLE.TEST"), List.of("HTTP/kerbex.example.test@EXAMPLE.TEST"),
+                null, null, null, clients, issuers, policies);
+    }
+
+    private static ClientRepresentation client(String id) {
+        return new ClientRepresentation(id, "long-enough-secret", null, List.of(EXCHANGE), null, null);
+    }
+
+    private static PolicyRepresentation policy(String name, List<String> clients) {
+        return new PolicyRepresentation(null, null, name, null, "allow", 10,
+                new PolicyRepresentation.Match(clients, null, null, null, List.of("https://ledger.example.test"), null,
+                        null, null, null),
+                null);
+    }
+
+    @Test
+    void validateWhenMinimalTenantThenNoErrors() {
+        TenantRepresentation t = new TenantRepresentation("acme", List.of("EXAMPLE.TEST"), null, null, null, null, null,
+                null, null);
+
+        assertThat(TenantValidator.validate(t, Set.of())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "a", "acme", "0", "acme-2", "a-", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123456789a" })
+    void validateWhenTenantIdWellFormedThenNoError(String id) {
+        assertThat(TenantValidator.validate(tenant(id, null, null, null), Set.of())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "", "-acme", "Acme", "ac_me", "ac me", "acm\u00e9",
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123456789ab" })
+    void validateWhenTenantIdMalformedThenIdError(String id) {
+        assertThat(TenantValidator.validate(tenant(id, null, null, null), Set.of())).containsExactly(
+                new FieldError("/id", "required; lower-case letters, digits and '-', at most 63, e.g. acme"));
+    }
+
+    @Test
+    void validateWhenPolicyNamesStoredClientThenAccepted() {
+        TenantRepresentation t = tenant("acme", List.of(client("billing")), null,
+                List.of(policy("p", List.of("billing", "stored", "*"))));
+
+        assertThat(TenantValidator.validate(t, Set.of("stored"))).isEmpty();
+        assertThat(TenantValidator.validate(t, Set.of())).containsExactly(
+                new FieldError("/policies/0/match/clients/1", "unknown client"));
+    }
+
+    @Test
+    void validateWhenDuplicateClientThenSecondOccurrenceReported() {
+        TenantRepresentation t = tenant("acme", List.of(client("a"), client("b"), client("a"), client("a")), null, null);
+
+        assertThat(TenantValidator.validate(t, Set.of())).containsExactly(
+                new FieldError("/clients/2/client_id", "duplicate client_id"),
+                new FieldError("/clients/3/client_id", "duplicate client_id"));
+    }
+
+    @Test
+    void validateWhenClientIdAlsoStoredThenNotADuplicate() {
+        // The file updates stored clients by client_id (SPEC §12), so a stored id is not a clash.
+        assertThat(TenantValidator.validate(tenant("acme", List.of(client("billing")), null, null), Set.of("billing")))
+                .isEmpty();
+    }
+
+    @Test
+    void validateWhenSecretExactlyMinimumThenAccepted() {
+        ClientRepresentation twelve = new ClientRepresentation("c", "x".repeat(12), null, null, null, null);
+        ClientRepresentation eleven = new ClientRepresentation("d", "x".repeat(11), null, null, null, null);
+
+        assertThat(TenantValidator.validate(tenant("acme", List.of(twelve, eleven), null, null), Set.of()))
+                .containsExactly(new FieldError("/clients/1/secret", "too short: at least 12 characters"));
+    }
+
+    @Test
+    void validateWhenRateLimitAtBoundsThenAccepted() {
+        ClientRepresentation one = new ClientRepresentation("a", "long-enough-secret", null, null, null, 1);
+        ClientRepresentation max = new ClientRepresentation("b", "long-enough-secret", null, null, null, 100_000);
+
+        assertThat(TenantValidator.validate(tenant("acme", List.of(one, max), null, null), Set.of())).isEmpty();
+    }
+
+    @Test
+    void validateWhenKerberosOnlyClientThenAccepted() {
+        ClientRepresentation c = new ClientRepresentation("svc", null, "svc/host.example.test@EXAMPLE.TEST", null, null,
+                null);
+
+        assertThat(TenantValidator.validate(tenant("acme", List.of(c), null, null), Set.of())).isEmpty();
+    }
+
+    @Test
+    void validateWhenTrustedIssuerMissingOrNotHttpThenIssuerError() {
+        List<TrustedIssuerRepresentation> issuers = new ArrayList<>();
+        issuers.add(new TrustedIssuerRepresentation(null, null, null));
+        issuers.add(new TrustedIssuerRepresentation("ftp://idp.example.test", null, null));
+        issuers.add(null);
+        issuers.add(new TrustedIssuerRepresentation("https://idp.example.test", "/jwks", null));
+
+        assertThat(TenantValidator.validate(tenant("acme", null, issuers, null), Set.of())).containsExactly(
+                new FieldError("/trusted_issuers/0/issuer", "required; an absolute URL"),
+                new FieldError("/trusted_issuers/1/issuer", "required; an absolute URL"),
+                new FieldError("/trusted_issuers/2/issuer", "required; an absolute URL"),
+                new FieldError("/trusted_issuers/3/jwks_uri", "not an absolute URL"));
+    }
+
+    @Test
+    void validateWhenNullElementsInTenantListsThenReportedNotThrown() {
+        List<String> realms = new ArrayList<>();
+        realms.add(null);
+        List<ClientRepresentation> clients = new ArrayList<>();
+        clients.add(null);
+        TenantRepresentation t = new TenantRepresentation("acme", realms, null, null, null, null, clients, null, null);
+
+        assertThat(TenantValidator.validate(t, Set.of())).containsExactly(
+                new FieldError("/realms/0", "not a realm name"),
+                new FieldError("/clients/0", "must be an object"));
+    }
+}
