@@ -30,6 +30,7 @@ public final class TenantValidator {
             "des3-cbc-sha1", "arcfour-hmac", "rc4-hmac", "des-cbc-md5", "des-cbc-crc");
     static final Duration MAX_TENANT_LIFETIME = Duration.ofHours(24);
     static final int MIN_SECRET_LENGTH = 12;
+    static final int MAX_SECRET_BYTES = 72;
 
     private TenantValidator() {
     }
@@ -116,6 +117,10 @@ public final class TenantValidator {
         }
         if (c.secret() != null && c.secret().length() < MIN_SECRET_LENGTH) {
             errors.add(new FieldError(p + "/secret", "too short: at least " + MIN_SECRET_LENGTH + " characters"));
+        }
+        // bcrypt reads only the first 72 bytes: a longer secret would be matched by its prefix alone.
+        if (c.secret() != null && c.secret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SECRET_BYTES) {
+            errors.add(new FieldError(p + "/secret", "too long: at most " + MAX_SECRET_BYTES + " bytes"));
         }
         if (c.kerberosPrincipal() != null && !PRINCIPAL.matcher(c.kerberosPrincipal()).matches()) {
             errors.add(new FieldError(p + "/kerberos_principal", "not a principal like svc/host@REALM"));

@@ -394,6 +394,8 @@ class BootstrapFileTest {
                         "/tenants/0/s4u/principal: required; a principal like HTTP/host@REALM"),
                 shape("short secret", r -> obj(r, "/tenants/0/clients/0").put("secret", "elevenchars"),
                         "/tenants/0/clients/0/secret: too short: at least 12 characters"),
+                shape("secret beyond bcrypt's 72 bytes", r -> obj(r, "/tenants/0/clients/0").put("secret", "s".repeat(73)),
+                        "/tenants/0/clients/0/secret: too long: at most 72 bytes"),
                 shape("client without secret or principal", r -> obj(r, "/tenants/0/clients/0")
                         .without(List.of("secret", "kerberos_principal")),
                         "/tenants/0/clients/0: needs a secret or a kerberos_principal to authenticate with"),
