@@ -6,10 +6,12 @@ import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.store.StoreUnavailableException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -19,6 +21,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public final class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    private static final Pattern TOKEN_PATH = Pattern.compile("/?tenants/[^/]+/oauth2/token/?");
 
     @ServerExceptionMapper
     public Response oauth(OAuthException e) {
@@ -52,12 +55,23 @@ public final class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, ContainerRequestContext request) {
         Response r = e.getResponse();
         if (r.hasEntity()) {
             return r;
         }
         Response.StatusType status = r.getStatusInfo();
+        if (request != null && TOKEN_PATH.matcher(request.getUriInfo().getPath()).matches()) {
+            // SPEC §4: the token endpoint answers in RFC 6749 §5.2 JSON with no-store, also when Quarkus REST
+            // refuses the request before the endpoint runs (it answers a bare 400 to an unparsable Content-Type).
+            if (status.getStatusCode() == Response.Status.BAD_REQUEST.getStatusCode()) {
+                return oauth(new OAuthException(OAuthErrorCode.INVALID_REQUEST,
+                        TokenEndpoint.isForm(request.getHeaderString(HttpHeaders.CONTENT_TYPE))
+                                ? "request: malformed" : TokenEndpoint.NOT_FORM));
+            }
+            return Response.fromResponse(problem(status, status.getReasonPhrase(), null))
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        }
         return problem(status, status.getReasonPhrase(), null);
     }
 

@@ -21,10 +21,23 @@ import jakarta.ws.rs.core.Response;
 /** {@code POST /tenants/{t}/oauth2/token}: RFC 8693 token exchange. Thin: parsing and deciding live below. */
 @Path("/tenants/{tenant}/oauth2/token")
 public class TokenEndpoint {
+    static final String NOT_FORM = "request body: must be application/x-www-form-urlencoded";
     private final TokenExchange exchange;
 
     public TokenEndpoint(TokenExchange exchange) {
         this.exchange = exchange;
+    }
+
+    /** True for a Content-Type that parses and is form-urlencoded; an unparsable one is a client error, not a 500. */
+    static boolean isForm(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        try {
+            return MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(MediaType.valueOf(contentType));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Takes the raw body so that repeated parameters, bad encodings and the 64 KiB bound are ours to judge. */
@@ -34,9 +47,8 @@ public class TokenEndpoint {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context ContainerRequestContext ctx, @Context HttpServerRequest http) {
-        if (contentType == null || !MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(MediaType.valueOf(contentType))) {
-            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
-                    "request body: must be application/x-www-form-urlencoded");
+        if (!isForm(contentType)) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, NOT_FORM);
         }
         ExchangeInput input = new ExchangeInput(tenant, FormBody.decode(body == null ? new byte[0] : body), authorization,
                 RequestIds.sourceAddress(http), RequestIds.of(ctx));

@@ -67,8 +67,12 @@ public final class PolicyEvaluator {
             } else if (miss.kind() == CompiledPolicy.Kind.INVALID && p.effect() == Effect.DENY && deny == null) {
                 // Fail closed: a deny that cannot be evaluated must not silently stop denying.
                 deny = cp;
-            } else if (p.effect() == Effect.ALLOW && targetMiss == null
-                    && (miss.kind() == CompiledPolicy.Kind.AUDIENCE || miss.kind() == CompiledPolicy.Kind.RESOURCE)) {
+            } else if (p.effect() == Effect.ALLOW
+                    && (miss.kind() == CompiledPolicy.Kind.AUDIENCE || miss.kind() == CompiledPolicy.Kind.RESOURCE)
+                    && (targetMiss == null || (targetMiss.kind() == CompiledPolicy.Kind.AUDIENCE
+                            && miss.kind() == CompiledPolicy.Kind.RESOURCE))) {
+                // An allow that failed only on a resource permitted every audience, so it names the parameter
+                // that is actually at fault; an earlier allow's audience miss would blame a permitted audience.
                 targetMiss = miss;
             }
         }

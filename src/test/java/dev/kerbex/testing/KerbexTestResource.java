@@ -32,7 +32,7 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        EmbeddedDatabase db = TestDatabase.get();
+        EmbeddedDatabase db = database();
         TestKdc kdc = GssTokens.configureJdk();
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", db.jdbcUrl());
@@ -43,6 +43,11 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("kerbex.key-encryption-key", randomKey());
         config.put("kerbex.demo.enabled", "false");
         return config;
+    }
+
+    /** The PostgreSQL to run against: the JVM's shared one; a subclass may start its own. */
+    protected EmbeddedDatabase database() {
+        return TestDatabase.get();
     }
 
     @Override
