@@ -2,6 +2,7 @@ package dev.kerbex.endpoint;
 
 import dev.kerbex.exchange.TokenExchange.UnknownTenantException;
 import dev.kerbex.protocol.ErrorResponse;
+import dev.kerbex.protocol.FormBody;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.store.StoreUnavailableException;
@@ -67,7 +68,7 @@ public final class ErrorMappers {
             if (status.getStatusCode() == Response.Status.BAD_REQUEST.getStatusCode()) {
                 return oauth(new OAuthException(OAuthErrorCode.INVALID_REQUEST,
                         TokenEndpoint.isForm(request.getHeaderString(HttpHeaders.CONTENT_TYPE))
-                                ? "request: malformed" : TokenEndpoint.NOT_FORM));
+                                ? "request: malformed" : FormBody.NOT_FORM));
             }
             return Response.fromResponse(problem(status, status.getReasonPhrase(), null))
                     .header(HttpHeaders.CACHE_CONTROL, "no-store").build();

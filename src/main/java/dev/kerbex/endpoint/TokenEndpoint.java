@@ -2,9 +2,6 @@ package dev.kerbex.endpoint;
 
 import dev.kerbex.exchange.ExchangeInput;
 import dev.kerbex.exchange.TokenExchange;
-import dev.kerbex.protocol.FormBody;
-import dev.kerbex.protocol.OAuthErrorCode;
-import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenResponse;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;
@@ -21,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 /** {@code POST /tenants/{t}/oauth2/token}: RFC 8693 token exchange. Thin: parsing and deciding live below. */
 @Path("/tenants/{tenant}/oauth2/token")
 public class TokenEndpoint {
-    static final String NOT_FORM = "request body: must be application/x-www-form-urlencoded";
     private final TokenExchange exchange;
 
     public TokenEndpoint(TokenExchange exchange) {
@@ -47,11 +43,8 @@ public class TokenEndpoint {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context ContainerRequestContext ctx, @Context HttpServerRequest http) {
-        if (!isForm(contentType)) {
-            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, NOT_FORM);
-        }
-        ExchangeInput input = new ExchangeInput(tenant, FormBody.decode(body == null ? new byte[0] : body), authorization,
-                RequestIds.sourceAddress(http), RequestIds.of(ctx));
+        ExchangeInput input = new ExchangeInput(tenant, isForm(contentType), body == null ? new byte[0] : body,
+                authorization, RequestIds.sourceAddress(http), RequestIds.of(ctx));
         TokenResponse response = exchange.exchange(input);
         return Response.ok(response, MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")

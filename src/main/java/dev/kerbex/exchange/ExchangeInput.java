@@ -1,12 +1,10 @@
 package dev.kerbex.exchange;
 
-import java.util.List;
-import java.util.Map;
-
 /**
- * A token request as it arrived, before any checking: the decoded form, the {@code Authorization} header
- * (Basic or Negotiate) and where it came from.
+ * A token request as it arrived, before any checking: whether the body is declared form-encoded, the raw
+ * body, the {@code Authorization} header (Basic or Negotiate) and where it came from. The body is decoded
+ * inside the exchange so that even a malformed one is an audited refusal.
  */
-public record ExchangeInput(String tenantId, Map<String, List<String>> form, String authorization, String sourceAddress,
-        String requestId) {
+public record ExchangeInput(String tenantId, boolean formEncoded, byte[] body, String authorization,
+        String sourceAddress, String requestId) {
 }

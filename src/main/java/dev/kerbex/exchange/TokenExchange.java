@@ -8,6 +8,7 @@ import dev.kerbex.client.RateLimiter;
 import dev.kerbex.policy.Decision;
 import dev.kerbex.policy.ExchangeFacts;
 import dev.kerbex.policy.PolicyEvaluator;
+import dev.kerbex.protocol.FormBody;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenRequest;
@@ -99,7 +100,10 @@ public class TokenExchange {
     }
 
     private TokenResponse decide(ExchangeInput in, TenantSnapshot tenant, AuditDraft draft, Instant now) {
-        TokenRequest request = TokenRequest.parse(in.form());
+        if (!in.formEncoded()) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, FormBody.NOT_FORM);
+        }
+        TokenRequest request = TokenRequest.parse(FormBody.decode(in.body()));
         draft.request(request);
         String subjectToken = request.subjectToken() != null ? request.subjectToken() : negotiateToken(in.authorization());
 

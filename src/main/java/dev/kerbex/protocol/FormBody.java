@@ -11,6 +11,7 @@ import java.util.Map;
 public final class FormBody {
     /** SPEC §3: a token request body is at most 64 KiB. */
     public static final int MAX_BYTES = 64 * 1024;
+    public static final String NOT_FORM = "request body: must be application/x-www-form-urlencoded";
 
     private FormBody() {
     }

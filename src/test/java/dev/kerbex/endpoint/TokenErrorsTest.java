@@ -126,31 +126,29 @@ class TokenErrorsTest {
                 parsed("client_id differs from the Basic credentials",
                         () -> aliceForLedger().param("client_id", REPORTING).billing().post(),
                         "client_id: differs from the Basic credentials"),
-                endpoint("JSON body", () -> given().contentType("application/json")
+                parsed("JSON body", () -> given().contentType("application/json")
                         .body("{\"grant_type\":\"" + GRANT + "\"}").post(TOKEN_PATH),
                         "request body: must be application/x-www-form-urlencoded"),
-                endpoint("text/plain body", () -> given().contentType("text/plain").body(aliceForLedger().body())
+                parsed("text/plain body", () -> given().contentType("text/plain").body(aliceForLedger().body())
                         .post(TOKEN_PATH), "request body: must be application/x-www-form-urlencoded"),
-                endpoint("body of 70,000 bytes",
+                parsed("body of 70,000 bytes",
                         () -> aliceForLedger().param("padding", "p".repeat(70_000)).billing().post(),
                         "request body exceeds 65536 bytes"),
-                endpoint("malformed percent-encoding in a value",
+                parsed("malformed percent-encoding in a value",
                         () -> form(aliceForLedger().body() + "&scope=%zz"), "request body: malformed form encoding"),
-                endpoint("malformed percent-encoding in a name", () -> form("grant_type=" + GRANT + "&%zz=1"),
+                parsed("malformed percent-encoding in a name", () -> form("grant_type=" + GRANT + "&%zz=1"),
                         "request body: malformed form encoding"),
-                endpoint("truncated percent-encoding", () -> form("grant_type=" + GRANT + "&scope=abc%4"),
+                parsed("truncated percent-encoding", () -> form("grant_type=" + GRANT + "&scope=abc%4"),
                         "request body: malformed form encoding"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedRequests")
-    void exchangeWhenRequestMalformedThenInvalidRequest(Supplier<Response> send, boolean audited, String description) {
+    void exchangeWhenRequestMalformedThenInvalidRequest(Supplier<Response> send, String description) {
         Response r = send.get();
 
         assertError(r, 400, "invalid_request", description);
-        if (audited) {
-            assertThat(refusal(r, "invalid_request")).containsEntry("reason", description);
-        }
+        assertThat(refusal(r, "invalid_request")).containsEntry("reason", description);
     }
 
     @Test
@@ -327,7 +325,14 @@ class TokenErrorsTest {
         Response r = exchange().param("subject_token_type", AP_REQ).param("subject_token", b64(token.get()))
                 .param("audience", LEDGER).billing().post();
 
-        assertError(r, 400, "invalid_request", "subject_token: " + description);
+        if ("CLOCK_SKEW".equals(category)) {
+            // The server's clock keeps running between forging and verifying: on a loaded machine that can
+            // add a second or two to the 412 s the ticket was forged with.
+            r.then().statusCode(400).body("error", org.hamcrest.Matchers.equalTo("invalid_request"))
+                    .body("error_description", org.hamcrest.Matchers.matchesRegex("subject_token: clock skew 41[234]s exceeds 300s"));
+        } else {
+            assertError(r, 400, "invalid_request", "subject_token: " + description);
+        }
         Map<String, Object> audit = refusal(r, "invalid_request");
         // The audit trail keeps the category and the detail the client is not told.
         assertThat((String) audit.get("reason")).startsWith("subject_token: " + category + ": ");
@@ -618,12 +623,7 @@ class TokenErrorsTest {
 
     /** A refusal from parsing inside the exchange: audited, with the description as its reason. */
     static Arguments parsed(String name, Supplier<Response> send, String description) {
-        return Arguments.of(Named.of(name, send), true, description);
-    }
-
-    /** A refusal of the endpoint itself, before the request reaches the exchange. */
-    static Arguments endpoint(String name, Supplier<Response> send, String description) {
-        return Arguments.of(Named.of(name, send), false, description);
+        return Arguments.of(Named.of(name, send), description);
     }
 
     static Arguments client(String name, Supplier<Response> send, String description, String auditReason) {
