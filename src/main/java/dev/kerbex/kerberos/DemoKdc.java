@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import org.apache.kerby.kerberos.kerb.KrbException;
 import org.apache.kerby.kerberos.kerb.server.KdcConfigKey;
 import org.apache.kerby.kerberos.kerb.server.SimpleKdcServer;
@@ -71,29 +72,9 @@ public final class DemoKdc implements AutoCloseable {
     }
 
     private static String krb5Conf(int port) {
-        return """
-                # Kerbex demo realm: use with KRB5_CONFIG=<this file> kinit %2$s
-                [libdefaults]
-                    default_realm = %1$s
-                    dns_lookup_kdc = false
-                    dns_lookup_realm = false
-                    dns_canonicalize_hostname = false
-                    rdns = false
-                    forwardable = true
-                    udp_preference_limit = 1
-                    default_ccache_name = FILE:/tmp/krb5cc_kerbex_demo
-                    default_tkt_enctypes = %4$s
-                    default_tgs_enctypes = %4$s
-                    permitted_enctypes = %4$s
-
-                [realms]
-                    %1$s = {
-                        kdc = 127.0.0.1:%3$d
-                    }
-
-                [domain_realm]
-                    localhost = %1$s
-                """.formatted(REALM, USER, port, ENCTYPES);
+        return "# Kerbex demo realm: use with KRB5_CONFIG=<this file> kinit " + USER + "\n"
+                + Krb5Conf.render(REALM, port, List.of(ENCTYPES.split(" ")), List.of("localhost"),
+                        List.of("default_ccache_name = FILE:/tmp/krb5cc_kerbex_demo"));
     }
 
     private static String randomPassword() {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.kerbex.kerberos.Krb5Conf;
 import org.apache.kerby.kerberos.kerb.KrbException;
 import org.apache.kerby.kerberos.kerb.client.KrbClient;
 import org.apache.kerby.kerberos.kerb.crypto.EncryptionHandler;
@@ -91,29 +92,7 @@ public final class TestKdc {
     }
 
     private String krb5ConfText() {
-        String enctypes = String.join(" ", ENCTYPES);
-        return """
-                [libdefaults]
-                    default_realm = %1$s
-                    dns_lookup_kdc = false
-                    dns_lookup_realm = false
-                    dns_canonicalize_hostname = false
-                    rdns = false
-                    forwardable = true
-                    udp_preference_limit = 1
-                    default_tkt_enctypes = %3$s
-                    default_tgs_enctypes = %3$s
-                    permitted_enctypes = %3$s
-
-                [realms]
-                    %1$s = {
-                        kdc = 127.0.0.1:%2$d
-                    }
-
-                [domain_realm]
-                    .example.test = %1$s
-                    example.test = %1$s
-                """.formatted(REALM, port, enctypes);
+        return Krb5Conf.render(REALM, port, ENCTYPES, List.of(".example.test", "example.test"), List.of());
     }
 
     /** krb5.conf for JDK clients (and for Kerbex's own configuration in tests). */
