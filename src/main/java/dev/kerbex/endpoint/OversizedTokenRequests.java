@@ -1,0 +1,47 @@
+package dev.kerbex.endpoint;
+
+import dev.kerbex.protocol.FormBody;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * A token request whose declared {@code Content-Length} is beyond what the HTTP layer buffers (1 MiB) would
+ * otherwise get Vert.x's bare 413. It is answered here, before any of the body is read, in the token
+ * endpoint's format (SPEC §4). It cannot be audited (no blocking work on the event loop); smaller bodies
+ * over 64 KiB reach the exchange and are audited refusals. A chunked body with no length still meets 413.
+ */
+@ApplicationScoped
+public class OversizedTokenRequests {
+    static final long BUFFER_LIMIT = 1024 * 1024;
+    private static final String BODY = "{\"error\":\"invalid_request\",\"error_description\":\"request body exceeds "
+            + FormBody.MAX_BYTES + " bytes\"}";
+
+    void install(@Observes Router router) {
+        router.route().order(-1000).handler(ctx -> {
+            if (ctx.request().method() == HttpMethod.POST && ctx.request().path().endsWith("/oauth2/token")
+                    && declaredLength(ctx.request().getHeader("Content-Length")) > BUFFER_LIMIT) {
+                ctx.response().setStatusCode(400)
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("Cache-Control", "no-store")
+                        .putHeader("Pragma", "no-cache")
+                        .putHeader("Connection", "close")
+                        .end(BODY);
+                return;
+            }
+            ctx.next();
+        });
+    }
+
+    private static long declaredLength(String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
