@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# Provisions, from scratch and on loopback only, an MIT Kerberos realm with the LDAP (OpenLDAP slapd)
+# backend -- the one MIT backend that supports S4U2Proxy -- for Kerbex's inverse-path tests.
+#
+#   scripts/s4u-realm.sh install          install the Debian packages if missing (needs root)
+#   scripts/s4u-realm.sh start DIR PORT   create and start a realm under DIR; slapd on PORT, KDC on PORT+1
+#   scripts/s4u-realm.sh stop DIR         stop what start started
+#
+# Realm S4U.TEST. Principals: alice (password alice-password), HTTP/kerbex.s4u.test (Kerbex's S4U
+# identity: +ok_to_auth_as_delegate, krbAllowedToDelegateTo postgres/db.s4u.test), postgres/db.s4u.test and
+# HTTP/web.s4u.test (targets, -requires_preauth). Keytabs in DIR: kerbex.keytab, postgres.keytab, web.keytab.
+set -euo pipefail
+
+REALM=S4U.TEST
+BASE=dc=s4u,dc=test
+ADMIN_DN=cn=admin,$BASE
+ADMIN_PW=ldap-admin-password
+MASTER_PW=kdc-master-password
+
+install_packages() {
+  local missing=()
+  for cmd in slapd:slapd ldapadd:ldap-utils krb5kdc:krb5-kdc kadmin.local:krb5-admin-server \
+             kdb5_ldap_util:krb5-kdc-ldap kinit:krb5-user; do
+    command -v "${cmd%%:*}" > /dev/null 2>&1 || [ -x "/usr/sbin/${cmd%%:*}" ] || missing+=("${cmd##*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing packages ${missing[*]}: run as root or install them" >&2
+    return 1
+  fi
+  # Packages must not start system daemons: the tests start their own, on their own ports.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq krb5-kdc krb5-kdc-ldap krb5-admin-server krb5-user slapd ldap-utils > /dev/null
+}
+
+start_realm() {
+  local dir=$1 port=$2 kdc_port=$(($2 + 1))
+  rm -rf "$dir" && mkdir -p "$dir/ldap-data"
+  dir=$(cd "$dir" && pwd)
+  zcat /usr/share/doc/krb5-kdc-ldap/kerberos.schema.gz > "$dir/kerberos.schema"
+  cat > "$dir/slapd.conf" <<CONF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/nis.schema
+include /etc/ldap/schema/inetorgperson.schema
+include $dir/kerberos.schema
+pidfile $dir/slapd.pid
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+maxsize 104857600
+suffix "$BASE"
+rootdn "$ADMIN_DN"
+rootpw $ADMIN_PW
+directory $dir/ldap-data
+index objectClass eq
+index krbPrincipalName eq,pres,sub
+CONF
+  /usr/sbin/slapd -f "$dir/slapd.conf" -h "ldap://127.0.0.1:$port/"
+  for _ in $(seq 1 50); do
+    ldapsearch -x -H "ldap://127.0.0.1:$port/" -b "" -s base > /dev/null 2>&1 && break
+    sleep 0.1
+  done
+  ldapadd -x -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" > /dev/null <<LDIF
+dn: $BASE
+objectClass: dcObject
+objectClass: organization
+o: Kerbex S4U test
+dc: s4u
+LDIF
+
+  cat > "$dir/krb5.conf" <<CONF
+[libdefaults]
+    default_realm = $REALM
+    dns_lookup_kdc = false
+    dns_lookup_realm = false
+    dns_canonicalize_hostname = false
+    rdns = false
+    forwardable = true
+    udp_preference_limit = 1
+    default_ccache_name = FILE:$dir/ccache
+[realms]
+    $REALM = {
+        kdc = 127.0.0.1:$kdc_port
+        database_module = ldap
+    }
+[domain_realm]
+    .s4u.test = $REALM
+    s4u.test = $REALM
+[dbmodules]
+    ldap = {
+        db_library = kldap
+        ldap_kerberos_container_dn = cn=krbContainer,$BASE
+        ldap_kdc_dn = $ADMIN_DN
+        ldap_kadmind_dn = $ADMIN_DN
+        ldap_service_password_file = $dir/ldap.stash
+        ldap_servers = ldap://127.0.0.1:$port/
+    }
+CONF
+  cat > "$dir/kdc.conf" <<CONF
+[kdcdefaults]
+    kdc_listen = 127.0.0.1:$kdc_port
+    kdc_tcp_listen = 127.0.0.1:$kdc_port
+[realms]
+    $REALM = {
+        database_module = ldap
+        key_stash_file = $dir/master.stash
+        acl_file = $dir/kadm5.acl
+        supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+        max_life = 10h
+        max_renewable_life = 1d
+    }
+[logging]
+    kdc = FILE:$dir/kdc.log
+CONF
+  touch "$dir/kadm5.acl"
+  export KRB5_CONFIG=$dir/krb5.conf KRB5_KDC_PROFILE=$dir/kdc.conf
+  kdb5_ldap_util -D "$ADMIN_DN" -w "$ADMIN_PW" -H "ldap://127.0.0.1:$port/" create -subtrees "$BASE" \
+    -r "$REALM" -s -P "$MASTER_PW" > /dev/null
+  printf '%s\n%s\n' "$ADMIN_PW" "$ADMIN_PW" | kdb5_ldap_util -D "$ADMIN_DN" -w "$ADMIN_PW" \
+    -H "ldap://127.0.0.1:$port/" stashsrvpw -f "$dir/ldap.stash" "$ADMIN_DN" > /dev/null
+
+  kadmin.local -q "addprinc -pw alice-password alice" > /dev/null 2>&1
+  kadmin.local -q "addprinc -randkey +ok_to_auth_as_delegate HTTP/kerbex.s4u.test" > /dev/null 2>&1
+  # S4U2Self tickets carry no PRE-AUTHENT flag: targets must not require it.
+  kadmin.local -q "addprinc -randkey -requires_preauth postgres/db.s4u.test" > /dev/null 2>&1
+  kadmin.local -q "addprinc -randkey -requires_preauth HTTP/web.s4u.test" > /dev/null 2>&1
+  kadmin.local -q "ktadd -k $dir/kerbex.keytab HTTP/kerbex.s4u.test" > /dev/null
+  kadmin.local -q "ktadd -k $dir/postgres.keytab postgres/db.s4u.test" > /dev/null
+  kadmin.local -q "ktadd -k $dir/web.keytab HTTP/web.s4u.test" > /dev/null
+
+  # Constrained delegation (MIT: only with the LDAP backend): Kerbex may go on to postgres, not to web.
+  local kerbex_dn
+  kerbex_dn=$(ldapsearch -x -LLL -o ldif-wrap=no -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" -b "$BASE" \
+    "(krbPrincipalName=HTTP/kerbex.s4u.test@$REALM)" dn | sed -n 's/^dn: //p')
+  ldapmodify -x -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" > /dev/null <<LDIF
+dn: $kerbex_dn
+changetype: modify
+add: krbAllowedToDelegateTo
+krbAllowedToDelegateTo: postgres/db.s4u.test@$REALM
+LDIF
+
+  /usr/sbin/krb5kdc -P "$dir/krb5kdc.pid"
+  echo "realm $REALM: slapd ldap://127.0.0.1:$port/, KDC 127.0.0.1:$kdc_port, krb5.conf $dir/krb5.conf"
+}
+
+stop_realm() {
+  local dir=$1
+  for pidfile in "$dir/krb5kdc.pid" "$dir/slapd.pid"; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2> /dev/null || true
+  done
+}
+
+case "${1:-}" in
+  install) install_packages ;;
+  start) install_packages && start_realm "$2" "$3" ;;
+  stop) stop_realm "$2" ;;
+  *) echo "usage: $0 install | start DIR PORT | stop DIR" >&2; exit 2 ;;
+esac
