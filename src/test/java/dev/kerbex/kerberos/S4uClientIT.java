@@ -1,0 +1,99 @@
+package dev.kerbex.kerberos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kerbex.testing.InMemoryReplayCache;
+import dev.kerbex.testing.S4uRealm;
+import dev.kerbex.testing.TicketForge;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.apache.kerby.kerberos.kerb.type.base.EncryptionKey;
+import org.apache.kerby.kerberos.kerb.type.base.EncryptionType;
+import org.apache.kerby.kerberos.kerb.type.ticket.Ticket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** S4U2Self + S4U2Proxy against a real MIT KDC with the LDAP backend (SPEC §6). */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class S4uClientIT {
+    static S4uRealm realm;
+    static S4uClient client;
+
+    @BeforeAll
+    static void startRealm() throws Exception {
+        realm = S4uRealm.start();
+        client = new S4uClient(S4uRealm.KERBEX, realm.keytab("kerbex"));
+    }
+
+    @AfterAll
+    static void stopRealm() throws Exception {
+        if (realm != null) {
+            realm.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void obtainWhenTargetDelegatedThenTicketOfTheUserThatTheTargetAccepts() throws Exception {
+        ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
+
+        assertThat(t.client()).isEqualTo(S4uRealm.ALICE);
+        assertThat(t.server()).isEqualTo(S4uRealm.POSTGRES);
+        assertThat(t.endTime()).isAfter(Instant.now());
+        // The target, with nothing but its own keytab, accepts the ticket as alice's.
+        ApReqVerifier target = new ApReqVerifier(new KeytabKeys(List.of(realm.keytab("postgres")), Clock.systemUTC()),
+                new InMemoryReplayCache(), Clock.systemUTC());
+        byte[] apReq = TicketForge.apReq(decode(t.ticket()),
+                new EncryptionKey(EncryptionType.fromValue(t.sessionKeyType()), t.sessionKey()), S4uRealm.ALICE,
+                Instant.now());
+        KerberosIdentity id = target.verify(apReq, VerificationSettings.of(Set.of(S4uRealm.POSTGRES), Set.of(S4uRealm.REALM)));
+        assertThat(id.principal()).isEqualTo(S4uRealm.ALICE);
+    }
+
+    @Test
+    @Order(2)
+    void obtainWhenTwiceThenEachTicketIsFresh() throws Exception {
+        ServiceTicket first = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
+        ServiceTicket second = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
+        assertThat(second.sessionKey()).isNotEqualTo(first.sessionKey());
+    }
+
+    @Test
+    @Order(3)
+    void obtainWhenTargetNotDelegatedThenDelegationRefused() {
+        assertThatThrownBy(() -> client.obtain(S4uRealm.ALICE, S4uRealm.WEB))
+                .isInstanceOfSatisfying(S4uException.class,
+                        e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.DELEGATION_REFUSED))
+                .hasMessageContaining("S4U2Proxy for alice@S4U.TEST to HTTP/web.s4u.test@S4U.TEST");
+    }
+
+    @Test
+    @Order(4)
+    void obtainWhenUserUnknownThenUserUnknown() {
+        assertThatThrownBy(() -> client.obtain("nobody@S4U.TEST", S4uRealm.POSTGRES))
+                .isInstanceOfSatisfying(S4uException.class,
+                        e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.USER_UNKNOWN));
+    }
+
+    @Test
+    @Order(5)
+    void obtainWhenKdcDownThenUnreachable() throws Exception {
+        realm.stopKdc();
+        assertThatThrownBy(() -> client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES))
+                .isInstanceOfSatisfying(S4uException.class,
+                        e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.KDC_UNREACHABLE));
+    }
+
+    private static Ticket decode(byte[] der) throws Exception {
+        Ticket ticket = new Ticket();
+        ticket.decode(der);
+        return ticket;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.kerbex.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The MIT Kerberos realm S4U.TEST with its LDAP backend, provisioned from scratch by
+ * {@code scripts/s4u-realm.sh} (which installs the Debian packages when they are missing) on loopback
+ * ports of its own. Only for *IT tests: it points the JVM's Kerberos configuration at this realm.
+ */
+public final class S4uRealm implements AutoCloseable {
+    public static final String REALM = "S4U.TEST";
+    public static final String KERBEX = "HTTP/kerbex.s4u.test@S4U.TEST";
+    public static final String POSTGRES = "postgres/db.s4u.test@S4U.TEST";
+    public static final String WEB = "HTTP/web.s4u.test@S4U.TEST";
+    public static final String ALICE = "alice@S4U.TEST";
+
+    private final Path dir;
+
+    private S4uRealm(Path dir) {
+        this.dir = dir;
+    }
+
+    public static S4uRealm start() throws IOException, InterruptedException {
+        Path dir = Path.of("target", "s4u-realm").toAbsolutePath();
+        int port = freePortPair();
+        run("scripts/s4u-realm.sh", "start", dir.toString(), Integer.toString(port));
+        System.setProperty("java.security.krb5.conf", dir.resolve("krb5.conf").toString());
+        System.setProperty("sun.security.krb5.disableReferrals", "true");
+        System.setProperty("javax.security.auth.useSubjectCredsOnly", "true");
+        return new S4uRealm(dir);
+    }
+
+    public Path keytab(String name) {
+        return dir.resolve(name + ".keytab");
+    }
+
+    public Path krb5Conf() {
+        return dir.resolve("krb5.conf");
+    }
+
+    /** Stops the KDC only (slapd stays up), to see what an unreachable KDC does. */
+    public void stopKdc() throws IOException, InterruptedException {
+        run("sh", "-c", "kill $(cat " + dir.resolve("krb5kdc.pid") + ")");
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        run("scripts/s4u-realm.sh", "stop", dir.toString());
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
+    /** Two consecutive free ports: slapd on the first, the KDC on the second. */
+    private static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            if (port < 65535) {
+                try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another pair
+                }
+            }
+        }
+        throw new IOException("no two consecutive free ports on loopback");
+    }
+}
