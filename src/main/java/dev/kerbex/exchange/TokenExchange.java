@@ -110,8 +110,14 @@ public class TokenExchange {
         Optional<OAuthClient> authenticated = clients.authenticate(tenant, request.credentials(), in.authorization());
         authenticated.ifPresent(c -> admit(c, draft));
 
-        VerifiedSubject subject = verifier(request.subjectTokenType(), "subject_token_type")
-                .verify(subjectToken, request.subjectTokenType(), tenant.tenant(), "subject_token");
+        SubjectVerifier subjectVerifier = verifier(request.subjectTokenType(), "subject_token_type");
+        // Self-exchange is Kerberos-only (SPEC §3); any other subject's audience is checked against the client,
+        // so the client must be known before the token is looked at.
+        if (authenticated.isEmpty() && request.subjectTokenType() != TokenType.KERBEROS_AP_REQ) {
+            throw new OAuthException(OAuthErrorCode.INVALID_CLIENT, "client authentication: credentials required");
+        }
+        VerifiedSubject subject = subjectVerifier.verify(subjectToken, request.subjectTokenType(),
+                new VerificationContext(tenant, authenticated.orElse(null), "subject_token"));
         draft.subject(subject);
 
         OAuthClient client = authenticated.orElseGet(() -> {
@@ -125,7 +131,8 @@ public class TokenExchange {
 
         VerifiedSubject actor = request.actorToken() == null ? null
                 : verifier(request.actorTokenType(), "actor_token_type")
-                        .verify(request.actorToken(), request.actorTokenType(), tenant.tenant(), "actor_token");
+                        .verify(request.actorToken(), request.actorTokenType(),
+                                new VerificationContext(tenant, client, "actor_token"));
 
         TokenIssuer issuer = issuers.get(request.requestedTokenType());
         if (issuer == null) {

@@ -58,8 +58,9 @@ public class JwtAccessTokenIssuer implements TokenIssuer {
         if (subject.authTime() != null) {
             claims.put("auth_time", subject.authTime().getEpochSecond());
         }
-        if (subject.isKerberos()) {
-            claims.put("krb_principal", subject.principal());
+        String krbPrincipal = krbPrincipal(subject);
+        if (krbPrincipal != null) {
+            claims.put("krb_principal", krbPrincipal);
         }
         Map<String, Object> act = act(ctx.actor(), subject.act());
         if (act != null) {
@@ -102,11 +103,23 @@ public class JwtAccessTokenIssuer implements TokenIssuer {
         if (s.realm() != null) {
             vars.put("realm", s.realm());
         }
-        if (s.isKerberos()) {
-            vars.put("krb_principal", s.principal());
+        String krbPrincipal = krbPrincipal(s);
+        if (krbPrincipal != null) {
+            vars.put("krb_principal", krbPrincipal);
         }
         vars.put("client_id", ctx.client().clientId());
         return vars;
+    }
+
+    /**
+     * The Kerberos identity behind the subject: the verified principal of an AP-REQ, or the {@code krb_principal}
+     * a token of this tenant carries (kept along an exchange chain for the inverse path, SPEC §6).
+     */
+    private static String krbPrincipal(VerifiedSubject s) {
+        if (s.isKerberos()) {
+            return s.principal();
+        }
+        return s.claims().get("krb_principal") instanceof String k ? k : null;
     }
 
     private static String render(String template, Map<String, Object> variables) {

@@ -2,6 +2,7 @@ package dev.kerbex.kerberos;
 
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.exchange.SubjectVerifier;
+import dev.kerbex.exchange.VerificationContext;
 import dev.kerbex.exchange.VerifiedSubject;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
@@ -52,7 +53,9 @@ public class KerberosSubjectVerifier implements SubjectVerifier {
     }
 
     @Override
-    public VerifiedSubject verify(String token, TokenType type, Tenant tenant, String parameter) {
+    public VerifiedSubject verify(String token, TokenType type, VerificationContext context) {
+        Tenant tenant = context.tenant().tenant();
+        String parameter = context.parameter();
         byte[] bytes = decode(token, parameter);
         Set<String> enctypes = tenant.enctypes().isEmpty() ? VerificationSettings.DEFAULT_ENCTYPES
                 : new HashSet<>(tenant.enctypes());

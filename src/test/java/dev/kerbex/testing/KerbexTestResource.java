@@ -29,6 +29,16 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String THROTTLED_SECRET = "throttled-secret-0123";
     public static final String LEDGER = "https://ledger.example.test";
     public static final String PAYROLL = "https://payroll.example.test";
+    /** Token-to-token exchange (issue 5): APIs reached by a chain Kerberos → JWT → narrower JWT. */
+    public static final String REPORTS = "https://reports.example.test";
+    public static final String ARCHIVE = "https://archive.example.test";
+    public static final String VAULT = "https://vault.example.test";
+    /** The API behind {@link #REPORTS}: accepts JWTs whose aud is REPORTS and exchanges them onwards. */
+    public static final String REPORTS_API = "reports-api";
+    public static final String REPORTS_API_SECRET = "reports-api-secret-0123";
+    /** The API behind {@link #ARCHIVE}. */
+    public static final String ARCHIVE_API = "archive-api";
+    public static final String ARCHIVE_API_SECRET = "archive-api-secret-0123";
 
     @Override
     public Map<String, String> start() {
@@ -72,7 +82,11 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
                      {"client_id": "billing", "secret": "billing-secret-0123", "kerberos_principal": "%2$s"},
                      {"client_id": "reporting", "secret": "reporting-secret-0123"},
                      {"client_id": "no-exchange", "secret": "no-exchange-secret-0123", "grant_types": []},
-                     {"client_id": "throttled", "secret": "throttled-secret-0123", "rate_limit": 2}
+                     {"client_id": "throttled", "secret": "throttled-secret-0123", "rate_limit": 2},
+                     {"client_id": "reports-api", "secret": "reports-api-secret-0123",
+                      "audiences": ["https://reports.example.test"]},
+                     {"client_id": "archive-api", "secret": "archive-api-secret-0123",
+                      "audiences": ["https://archive.example.test"]}
                    ],
                    "policies": [
                      {"name": "ledger", "effect": "allow", "priority": 100,
@@ -87,14 +101,40 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
                      {"name": "payroll", "effect": "allow", "priority": 50,
                       "match": {"clients": ["*"], "subjects": ["alice@EXAMPLE.TEST"],
                                 "audiences": ["https://payroll.example.test"]},
-                      "grant": {"scopes": ["payroll:read"], "default_scopes": ["payroll:read"]}}
+                      "grant": {"scopes": ["payroll:read"], "default_scopes": ["payroll:read"]}},
+                     {"name": "reports-from-kerberos", "effect": "allow", "priority": 100,
+                      "match": {"clients": ["billing"],
+                                "subject_token_types": ["urn:kerbex:token-type:kerberos-ap-req"],
+                                "subjects": ["*@EXAMPLE.TEST"], "audiences": ["https://reports.example.test"]},
+                      "grant": {"scopes": ["reports:read", "reports:write", "reports:export"],
+                                "default_scopes": ["reports:read", "reports:write"], "max_lifetime": "PT10M"}},
+                     {"name": "archive-impersonation", "effect": "allow", "priority": 100,
+                      "match": {"clients": ["reports-api"], "subject_token_types": [%4$s],
+                                "issuers": ["%5$s"], "subjects": ["*@EXAMPLE.TEST"],
+                                "audiences": ["https://archive.example.test"]},
+                      "grant": {"scopes": ["reports:read", "reports:write", "archive:write"],
+                                "default_scopes": ["reports:read"], "max_lifetime": "PT5M",
+                                "claims": {"origin": "${krb_principal}"}}},
+                     {"name": "archive-delegation", "effect": "allow", "priority": 100,
+                      "match": {"clients": ["reports-api"], "subject_token_types": [%4$s],
+                                "issuers": ["%5$s"], "audiences": ["https://archive.example.test"],
+                                "actors": ["svc-billing/*@EXAMPLE.TEST"]},
+                      "grant": {"scopes": ["reports:read", "reports:write"], "default_scopes": ["reports:read"],
+                                "max_lifetime": "PT5M"}},
+                     {"name": "vault-delegation", "effect": "allow", "priority": 100,
+                      "match": {"clients": ["archive-api"], "subject_token_types": [%4$s],
+                                "issuers": ["%5$s"], "audiences": ["https://vault.example.test"],
+                                "actors": ["svc-archive/*@EXAMPLE.TEST"]},
+                      "grant": {"scopes": ["reports:read"], "default_scopes": ["reports:read"], "max_lifetime": "PT5M"}}
                    ]},
                   {"id": "globex",
                    "realms": ["OTHER.TEST"],
                    "services": ["%3$s"],
                    "clients": [{"client_id": "globex-app", "secret": "globex-secret-0123"}]}
                 ]}
-                """.formatted(TestKdc.SERVICE, TestKdc.BILLING, TestKdc.OTHER_SERVICE);
+                """.formatted(TestKdc.SERVICE, TestKdc.BILLING, TestKdc.OTHER_SERVICE,
+                "\"urn:ietf:params:oauth:token-type:jwt\", \"urn:ietf:params:oauth:token-type:access_token\"",
+                "http://localhost:8080/tenants/acme");
         try {
             Path file = kdc.workDir().resolve("tenants.json");
             Files.writeString(file, json, StandardCharsets.UTF_8);
