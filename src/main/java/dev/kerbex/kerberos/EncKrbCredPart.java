@@ -13,8 +13,10 @@ import org.apache.kerby.kerberos.kerb.type.base.HostAddress;
  * <pre>EncKrbCredPart ::= [APPLICATION 29] SEQUENCE { ticket-info [0] SEQUENCE OF KrbCredInfo,
  *   nonce [1] OPTIONAL, timestamp [2] OPTIONAL, usec [3] OPTIONAL, s-address [4] OPTIONAL,
  *   r-address [5] OPTIONAL }</pre>
+ *
+ * <p>Public with a public constructor only because Kerby's decoder instantiates field types reflectively.
  */
-final class EncKrbCredPart extends KrbAppSequenceType {
+public final class EncKrbCredPart extends KrbAppSequenceType {
     static final int TAG = 29;
 
     enum Field implements EnumType {
@@ -32,7 +34,9 @@ final class EncKrbCredPart extends KrbAppSequenceType {
     }
 
     /** SEQUENCE OF KrbCredInfo. */
-    static final class Infos extends KrbSequenceOfType<KrbCredInfo> {
+    public static final class Infos extends KrbSequenceOfType<KrbCredInfo> {
+        public Infos() {
+        }
     }
 
     private static final Asn1FieldInfo[] FIELDS = {
@@ -44,7 +48,7 @@ final class EncKrbCredPart extends KrbAppSequenceType {
         new ExplicitField(Field.R_ADDRESS, HostAddress.class),
     };
 
-    EncKrbCredPart() {
+    public EncKrbCredPart() {
         super(TAG, FIELDS);
     }
 

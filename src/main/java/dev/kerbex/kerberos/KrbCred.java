@@ -13,8 +13,10 @@ import org.apache.kerby.kerberos.kerb.type.ticket.Tickets;
  * KRB-CRED (RFC 4120 §5.8.1), which Kerby 2.1.1 does not define, in Kerby's ASN.1 framework:
  * <pre>KRB-CRED ::= [APPLICATION 22] SEQUENCE { pvno [0], msg-type [1], tickets [2] SEQUENCE OF Ticket,
  *                                         enc-part [3] EncryptedData }</pre>
+ *
+ * <p>Public with a public constructor only because Kerby's decoder instantiates field types reflectively.
  */
-final class KrbCred extends KrbMessage {
+public final class KrbCred extends KrbMessage {
     enum Field implements EnumType {
         PVNO, MSG_TYPE, TICKETS, ENC_PART;
 
@@ -36,7 +38,7 @@ final class KrbCred extends KrbMessage {
         new ExplicitField(Field.ENC_PART, EncryptedData.class),
     };
 
-    KrbCred() {
+    public KrbCred() {
         super(KrbMessageType.KRB_CRED, FIELDS);
     }
 

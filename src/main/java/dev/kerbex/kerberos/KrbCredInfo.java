@@ -15,8 +15,10 @@ import org.apache.kerby.kerberos.kerb.type.ticket.TicketFlags;
  * <pre>KrbCredInfo ::= SEQUENCE { key [0] EncryptionKey, prealm [1], pname [2], flags [3], authtime [4],
  *   starttime [5], endtime [6], renew-till [7], srealm [8], sname [9], caddr [10] }</pre>
  * (all but the key OPTIONAL).
+ *
+ * <p>Public with a public constructor only because Kerby's decoder instantiates field types reflectively.
  */
-final class KrbCredInfo extends KrbSequenceType {
+public final class KrbCredInfo extends KrbSequenceType {
     enum Field implements EnumType {
         KEY, PREALM, PNAME, FLAGS, AUTHTIME, STARTTIME, ENDTIME, RENEW_TILL, SREALM, SNAME, CADDR;
 
@@ -45,7 +47,7 @@ final class KrbCredInfo extends KrbSequenceType {
         new ExplicitField(Field.CADDR, HostAddresses.class),
     };
 
-    KrbCredInfo() {
+    public KrbCredInfo() {
         super(FIELDS);
     }
 

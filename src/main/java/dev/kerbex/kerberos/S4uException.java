@@ -63,6 +63,8 @@ public final class S4uException extends Exception {
 
     private static boolean unreachable(String text) {
         return text.contains("Cannot contact any KDC") || text.contains("Connection refused")
-                || text.contains("Receive timed out") || text.contains("SocketTimeout");
+                || text.contains("Connection reset") || text.contains("Receive timed out")
+                || text.contains("SocketTimeout") || text.contains("EOFException") || text.contains("No route to host")
+                || text.contains("Network is unreachable");
     }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kerbex.testing.InMemoryReplayCache;
 import dev.kerbex.testing.S4uRealm;
 import dev.kerbex.testing.TicketForge;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -59,6 +61,39 @@ class S4uClientIT {
 
     @Test
     @Order(2)
+    void ccacheWhenWrittenThenMitToolsReadItAndTheTargetKeytabDecryptsTheTicket() throws Exception {
+        ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
+        Path ccache = Files.createTempFile("kerbex-s4u", ".ccache");
+        Files.write(ccache, TicketEncodings.ccache(t));
+
+        String klist = run("klist", "-c", ccache.toString());
+        assertThat(klist).contains("Default principal: alice@S4U.TEST").contains("postgres/db.s4u.test@S4U.TEST");
+        // kvno decrypts the cached ticket with the target's own keytab: it is the target's and it is sound.
+        String kvno = run("kvno", "-c", ccache.toString(), "--cached-only", "-k", realm.keytab("postgres").toString(),
+                S4uRealm.POSTGRES);
+        assertThat(kvno).contains("keytab entry valid");
+    }
+
+    @Test
+    @Order(3)
+    void krbCredWhenEncodedThenHoldsTheTicketAndSessionKey() throws Exception {
+        ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
+        KrbCred cred = new KrbCred();
+        cred.decode(TicketEncodings.krbCred(t));
+
+        assertThat(cred.getTickets().getElements()).hasSize(1);
+        assertThat(cred.getTickets().getElements().get(0).encode()).isEqualTo(t.ticket());
+        assertThat(cred.getEncPart().getEType()).isEqualTo(EncryptionType.NONE);
+        EncKrbCredPart part = new EncKrbCredPart();
+        part.decode(cred.getEncPart().getCipher());
+        KrbCredInfo info = part.getTicketInfo().getElements().get(0);
+        assertThat(info.getKey().getKeyData()).isEqualTo(t.sessionKey());
+        assertThat(info.getPname().getName()).isEqualTo("alice");
+        assertThat(info.getSname().getName()).isEqualTo("postgres/db.s4u.test");
+    }
+
+    @Test
+    @Order(4)
     void obtainWhenTwiceThenEachTicketIsFresh() throws Exception {
         ServiceTicket first = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
         ServiceTicket second = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
@@ -66,7 +101,7 @@ class S4uClientIT {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void obtainWhenTargetNotDelegatedThenDelegationRefused() {
         assertThatThrownBy(() -> client.obtain(S4uRealm.ALICE, S4uRealm.WEB))
                 .isInstanceOfSatisfying(S4uException.class,
@@ -75,7 +110,7 @@ class S4uClientIT {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void obtainWhenUserUnknownThenUserUnknown() {
         assertThatThrownBy(() -> client.obtain("nobody@S4U.TEST", S4uRealm.POSTGRES))
                 .isInstanceOfSatisfying(S4uException.class,
@@ -83,12 +118,21 @@ class S4uClientIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void obtainWhenKdcDownThenUnreachable() throws Exception {
         realm.stopKdc();
         assertThatThrownBy(() -> client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES))
                 .isInstanceOfSatisfying(S4uException.class,
-                        e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.KDC_UNREACHABLE));
+                        e -> assertThat(e.kind()).as(e.getMessage()).isEqualTo(S4uException.Kind.KDC_UNREACHABLE));
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return out;
     }
 
     private static Ticket decode(byte[] der) throws Exception {

@@ -44,7 +44,8 @@ public final class S4uRealm implements AutoCloseable {
 
     /** Stops the KDC only (slapd stays up), to see what an unreachable KDC does. */
     public void stopKdc() throws IOException, InterruptedException {
-        run("sh", "-c", "kill $(cat " + dir.resolve("krb5kdc.pid") + ")");
+        Path pid = dir.resolve("krb5kdc.pid");
+        run("sh", "-c", "p=$(cat " + pid + "); kill $p; while kill -0 $p 2>/dev/null; do sleep 0.05; done");
     }
 
     @Override
