@@ -1,7 +1,10 @@
 package dev.kerbex.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerbex.policy.FieldError;
 import dev.kerbex.representation.PolicyMapping;
@@ -57,7 +60,9 @@ public class PoliciesResource {
         this.json = json;
     }
 
-    /** One revision of a policy in its history. */
+    /** One revision of a policy in its history; a deletion has no document. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RevisionRepresentation(int revision, String name, boolean deleted, String author, Instant createdAt,
             PolicyRepresentation document) {
     }

@@ -124,6 +124,7 @@ class AdminApiTest {
         JsonPath history = as(admin).get(path + "/revisions").then().statusCode(200).extract().jsonPath();
         assertThat(history.getList("revision", Integer.class)).containsExactly(1, 2, 3);
         assertThat(history.getBoolean("[2].deleted")).isTrue();
+        assertThat(history.getString("[2].created_at")).isNotBlank();
         assertThat(history.getString("[1].document.grant.max_lifetime")).isEqualTo("PT2M");
 
         Map<String, Object> audit = row("SELECT actor, outcome, policy_revision, details::text AS details FROM audit_event"
