@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -81,7 +82,7 @@ public class EvaluateResource {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record PolicyRef(String id, String name, int revision, String effect) {
         static PolicyRef of(Policy p) {
-            return p == null ? null : new PolicyRef(p.id(), p.name(), p.revision(), p.effect().name().toLowerCase());
+            return p == null ? null : new PolicyRef(p.id(), p.name(), p.revision(), p.effect().name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -100,7 +101,7 @@ public class EvaluateResource {
         Instant now = clock.instant();
         Decision decision = evaluator.decide(facts(r, snapshot, now), snapshot.policies(), now);
         List<PolicyResult> results = decision.outcomes().stream().map(o -> new PolicyResult(o.policy().id(),
-                o.policy().name(), o.policy().revision(), o.policy().effect().name().toLowerCase(), o.matched(),
+                o.policy().name(), o.policy().revision(), o.policy().effect().name().toLowerCase(Locale.ROOT), o.matched(),
                 o.reason())).toList();
         if (decision instanceof Decision.Permit permit) {
             return new EvaluateResponse("allow", null, null, PolicyRef.of(permit.policy()), permit.scopeString(),

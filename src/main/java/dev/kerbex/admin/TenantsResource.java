@@ -75,18 +75,30 @@ public class TenantsResource {
         if (!caller.isAdmin()) {
             throw AdminProblem.forbidden("only kerbex-admin creates tenants");
         }
-        TenantRepresentation r = StrictJson.read(body, TenantRepresentation.class);
-        List<FieldError> errors = validate(r, null);
-        if (!errors.isEmpty()) {
-            throw AdminProblem.invalid(errors);
+        String requestId = AdminSupport.requestId();
+        String source = AdminSupport.source(http);
+        TenantRepresentation r = null;
+        try {
+            r = StrictJson.read(body, TenantRepresentation.class);
+            List<FieldError> errors = validate(r, null);
+            if (!errors.isEmpty()) {
+                throw AdminProblem.invalid(errors);
+            }
+        } catch (AdminProblem p) {
+            // Audited under the tenant it names, when that is a well-formed id; otherwise there is no trail for it.
+            if (r != null && r.id() != null && TenantDirectory.TENANT_ID.matcher(r.id()).matches()) {
+                throw support.refused(p, caller, r.id(), null, "create", "tenant", requestId, source);
+            }
+            throw p;
         }
         Tenant tenant = toTenant(r);
         ObjectNode d = support.details("create", "tenant").put("tenant", tenant.id());
         d.set("after", json.valueToTree(representation(tenant)));
         AdminStore.Write<AdminStore.StoredTenant> w = store.createTenant(tenant,
-                support.change(caller, AdminSupport.requestId(), AdminSupport.source(http), "create tenant", d));
+                support.change(caller, requestId, source, "create tenant", d));
         if (w.status() == AdminStore.Status.CONFLICT) {
-            throw AdminProblem.conflict("a tenant with this id exists");
+            throw support.refused(AdminProblem.conflict("a tenant with this id exists"), caller, tenant.id(), null,
+                    "create", "tenant", requestId, source);
         }
         directory.invalidate(tenant.id());
         return Response.created(URI.create("/admin/v1/tenants/" + tenant.id())).entity(representation(w.value().tenant()))

@@ -87,7 +87,15 @@ class AdminApiTest {
         assertThat(count("SELECT count(*) FROM audit_event WHERE kind = 'admin' AND tenant_id = ? AND outcome = 'success'"
                 + " AND actor = 'root-admin'", t)).isEqualTo(2);
         assertThat(count("SELECT count(*) FROM audit_event WHERE kind = 'admin' AND tenant_id = ? AND outcome = 'failure'",
-                t)).isEqualTo(3);
+                t)).isEqualTo(4); // 428, 412, 412, 409
+
+        String refused = "adm-bad-" + UUID.randomUUID().toString().substring(0, 8);
+        JsonPath p = problem(as(admin).body("{\"id\": \"" + refused + "\", \"realms\": [], \"max_token_lifetime\": \"P2D\"}")
+                .post("/admin/v1/tenants"), 400);
+        assertThat(p.getList("errors.pointer", String.class)).containsExactlyInAnyOrder("/realms", "/max_token_lifetime");
+        problem(as(admin).get("/admin/v1/tenants/" + refused), 404);
+        assertThat(count("SELECT count(*) FROM audit_event WHERE kind = 'admin' AND tenant_id = ? AND outcome = 'failure'",
+                refused)).isEqualTo(1);
     }
 
     @Test
