@@ -23,7 +23,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class TenantProvisioner {
-    static final List<String> DEFAULT_ENCTYPES = List.of("aes256-cts-hmac-sha1-96", "aes128-cts-hmac-sha1-96");
+    public static final List<String> DEFAULT_ENCTYPES = List.of("aes256-cts-hmac-sha1-96", "aes128-cts-hmac-sha1-96");
 
     private final TenantStore store;
     private final ClientSecrets secrets;

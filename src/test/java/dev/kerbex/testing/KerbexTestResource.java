@@ -52,6 +52,7 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("kerbex.bootstrap-file", writeBootstrap(kdc).toString());
         config.put("kerbex.key-encryption-key", randomKey());
         config.put("kerbex.demo.enabled", "false");
+        config.putAll(AdminTokens.config());
         return config;
     }
 

@@ -1,0 +1,267 @@
+package dev.kerbex.store;
+
+import dev.kerbex.tenant.Tenant;
+import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.hibernate.Session;
+
+/**
+ * The admin API's reads and guarded writes (SPEC §8). Every write checks the caller's entity tag under a row
+ * lock, keeps an immutable policy revision, and writes its admin audit event in the same transaction: a change
+ * and its audit row are committed together or not at all.
+ */
+@ApplicationScoped
+public class AdminStore {
+
+    /** A stored policy's current state; {@code document} is its JSON without id and revision. */
+    public record StoredPolicy(String id, int revision, String name, String document) {
+    }
+
+    /** One immutable row of a policy's history; {@code document} is null for a deletion. */
+    public record Revision(int revision, String name, String document, boolean deleted, String author,
+            Instant createdAt) {
+    }
+
+    public record StoredTenant(Tenant tenant, long version) {
+    }
+
+    /** Who made a change, for the audit event; {@code details} is a JSON object saying what changed. */
+    public record Change(String actor, String requestId, String sourceAddress, String reason, String details) {
+    }
+
+    public enum Status {
+        DONE, NOT_FOUND, STALE, CONFLICT
+    }
+
+    public record Write<T>(Status status, T value) {
+        static <T> Write<T> of(Status status) {
+            return new Write<>(status, null);
+        }
+    }
+
+    private final TenantStore tenants;
+
+    public AdminStore(TenantStore tenants) {
+        this.tenants = tenants;
+    }
+
+    private static EntityManager em() {
+        return Panache.getEntityManager();
+    }
+
+    // ---- tenants
+
+    @Transactional
+    public List<StoredTenant> tenants() {
+        return em().createQuery("from TenantEntity order by id", TenantEntity.class).getResultList().stream()
+                .map(AdminStore::toStored).toList();
+    }
+
+    @Transactional
+    public Optional<StoredTenant> tenant(String id) {
+        return Optional.ofNullable(em().find(TenantEntity.class, id)).map(AdminStore::toStored);
+    }
+
+    /** Creates a tenant; CONFLICT when the id is taken. */
+    @Transactional
+    public Write<StoredTenant> createTenant(Tenant tenant, Change change) {
+        if (em().find(TenantEntity.class, tenant.id()) != null) {
+            return Write.of(Status.CONFLICT);
+        }
+        tenants.upsertTenant(tenant);
+        em().flush();
+        audit(tenant.id(), "success", null, null, change);
+        return new Write<>(Status.DONE, toStored(em().find(TenantEntity.class, tenant.id())));
+    }
+
+    /** Updates a tenant's settings when its version is still {@code expectedVersion}. */
+    @Transactional
+    public Write<StoredTenant> updateTenant(Tenant tenant, long expectedVersion, Change change) {
+        TenantEntity e = em().find(TenantEntity.class, tenant.id(), LockModeType.PESSIMISTIC_WRITE);
+        if (e == null) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        if (e.version != expectedVersion) {
+            return Write.of(Status.STALE);
+        }
+        e.realms = tenant.realms();
+        e.services = tenant.services();
+        e.enctypes = tenant.enctypes();
+        e.maxTokenLifetimeSeconds = (int) tenant.maxTokenLifetime().toSeconds();
+        e.s4u = tenant.s4u() == null ? null : s4uMap(tenant.s4u());
+        e.updatedAt = Instant.now();
+        em().flush();
+        audit(tenant.id(), "success", null, null, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
+    // ---- policies
+
+    @Transactional
+    public List<StoredPolicy> policies(String tenantId) {
+        return em().createQuery("from PolicyEntity where tenantId = ?1 order by name", PolicyEntity.class)
+                .setParameter(1, tenantId).getResultList().stream().map(AdminStore::toStored).toList();
+    }
+
+    @Transactional
+    public Optional<StoredPolicy> policy(String tenantId, UUID id) {
+        PolicyEntity e = em().find(PolicyEntity.class, id);
+        return e == null || !e.tenantId.equals(tenantId) ? Optional.empty() : Optional.of(toStored(e));
+    }
+
+    /** The whole history, oldest first; also after the policy was deleted. Empty when it never existed here. */
+    @Transactional
+    public List<Revision> revisions(String tenantId, UUID id) {
+        return em().createQuery("from PolicyRevisionEntity where tenantId = ?1 and policyId = ?2 order by revision",
+                PolicyRevisionEntity.class).setParameter(1, tenantId).setParameter(2, id).getResultList().stream()
+                .map(r -> new Revision(r.revision, r.name, r.document, r.deleted, r.author, r.createdAt)).toList();
+    }
+
+    /** Creates a policy at revision 1; CONFLICT when the tenant already has one of that name. */
+    @Transactional
+    public Write<StoredPolicy> createPolicy(String tenantId, String name, String document, Change change) {
+        if (nameTaken(tenantId, name, null)) {
+            return Write.of(Status.CONFLICT);
+        }
+        PolicyEntity e = new PolicyEntity();
+        e.id = UUID.randomUUID();
+        e.tenantId = tenantId;
+        e.name = name;
+        e.revision = 1;
+        e.document = document;
+        e.createdAt = Instant.now();
+        e.updatedAt = e.createdAt;
+        em().persist(e);
+        revision(e, false, change.actor());
+        em().flush();
+        audit(tenantId, "success", e.id, e.revision, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
+    /** Replaces a policy's document when its revision is still {@code expectedRevision}. */
+    @Transactional
+    public Write<StoredPolicy> updatePolicy(String tenantId, UUID id, int expectedRevision, String name, String document,
+            Change change) {
+        PolicyEntity e = em().find(PolicyEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (e == null || !e.tenantId.equals(tenantId)) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        if (e.revision != expectedRevision) {
+            return Write.of(Status.STALE);
+        }
+        if (nameTaken(tenantId, name, id)) {
+            return Write.of(Status.CONFLICT);
+        }
+        e.revision++;
+        e.name = name;
+        e.document = document;
+        e.updatedAt = Instant.now();
+        revision(e, false, change.actor());
+        em().flush();
+        audit(tenantId, "success", e.id, e.revision, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
+    /** Deletes a policy; its history stays, closed by a revision marked deleted. */
+    @Transactional
+    public Write<StoredPolicy> deletePolicy(String tenantId, UUID id, int expectedRevision, Change change) {
+        PolicyEntity e = em().find(PolicyEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (e == null || !e.tenantId.equals(tenantId)) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        if (e.revision != expectedRevision) {
+            return Write.of(Status.STALE);
+        }
+        StoredPolicy before = toStored(e);
+        e.revision++;
+        revision(e, true, change.actor());
+        em().remove(e);
+        em().flush();
+        audit(tenantId, "success", e.id, e.revision, change);
+        return new Write<>(Status.DONE, before);
+    }
+
+    /** A refused admin write (invalid body, stale or missing tag): audited on its own, nothing else changes. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void recordFailure(String tenantId, UUID policyId, Change change) {
+        audit(tenantId, "failure", policyId, null, change);
+    }
+
+    private boolean nameTaken(String tenantId, String name, UUID except) {
+        return em().createQuery("select id from PolicyEntity where tenantId = ?1 and name = ?2", UUID.class)
+                .setParameter(1, tenantId).setParameter(2, name).getResultStream()
+                .anyMatch(found -> !found.equals(except));
+    }
+
+    private void revision(PolicyEntity e, boolean deleted, String author) {
+        PolicyRevisionEntity rev = new PolicyRevisionEntity();
+        rev.policyId = e.id;
+        rev.revision = e.revision;
+        rev.tenantId = e.tenantId;
+        rev.name = e.name;
+        rev.document = deleted ? null : e.document;
+        rev.deleted = deleted;
+        rev.author = truncate(author, 255);
+        rev.createdAt = Instant.now();
+        em().persist(rev);
+    }
+
+    private void audit(String tenantId, String outcome, UUID policyId, Integer revision, Change change) {
+        // Plain JDBC on the transaction's connection: Hibernate cannot type a null uuid in a native query.
+        em().unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO audit_event (occurred_at, tenant_id, kind, outcome, reason, request_id, source_address,
+                      actor, policy_id, policy_revision, details)
+                    VALUES (?, ?, 'admin', ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")) {
+                int i = 0;
+                ps.setTimestamp(++i, Timestamp.from(Instant.now()));
+                ps.setString(++i, truncate(tenantId, 63));
+                ps.setString(++i, outcome);
+                ps.setString(++i, truncate(change.reason(), 2000));
+                ps.setString(++i, change.requestId());
+                ps.setString(++i, truncate(change.sourceAddress(), 64));
+                ps.setString(++i, truncate(change.actor(), 255));
+                ps.setObject(++i, policyId, Types.OTHER);
+                ps.setObject(++i, revision, Types.INTEGER);
+                ps.setString(++i, change.details());
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private static StoredPolicy toStored(PolicyEntity e) {
+        return new StoredPolicy(e.id.toString(), e.revision, e.name, e.document);
+    }
+
+    private static StoredTenant toStored(TenantEntity e) {
+        Tenant.S4uSettings s4u = e.s4u == null ? null : new Tenant.S4uSettings((String) e.s4u.get("principal"),
+                (String) e.s4u.get("keytab"), (String) e.s4u.get("default_realm"));
+        return new StoredTenant(new Tenant(e.id, e.realms, e.services, e.enctypes,
+                Duration.ofSeconds(e.maxTokenLifetimeSeconds), s4u), e.version);
+    }
+
+    private static Map<String, Object> s4uMap(Tenant.S4uSettings s) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("principal", s.principal());
+        m.put("keytab", s.keytab());
+        m.put("default_realm", s.defaultRealm());
+        return m;
+    }
+}

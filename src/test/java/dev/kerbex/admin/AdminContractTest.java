@@ -1,0 +1,96 @@
+package dev.kerbex.admin;
+
+import static dev.kerbex.admin.AdminApiTest.ANY_POLICY;
+import static io.restassured.RestAssured.given;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.report.LevelResolver;
+import com.atlassian.oai.validator.report.ValidationReport;
+import com.atlassian.oai.validator.restassured.OpenApiValidationFilter;
+import dev.kerbex.testing.AdminTokens;
+import dev.kerbex.testing.KerbexTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Holds live admin API responses, successes and problems, against the hand-written openapi.yaml. */
+@QuarkusTest
+@QuarkusTestResource(value = KerbexTestResource.class, restrictToAnnotatedClass = false)
+class AdminContractTest {
+    static final OpenApiValidationFilter CONTRACT = new OpenApiValidationFilter(
+            OpenApiInteractionValidator.createForSpecificationUrl(Path.of("openapi.yaml").toUri().toString()).build());
+
+    /** For deliberately invalid requests: only the response is held against the document. */
+    static final OpenApiValidationFilter RESPONSES = new OpenApiValidationFilter(
+            OpenApiInteractionValidator.createForSpecificationUrl(Path.of("openapi.yaml").toUri().toString())
+                    .withLevelResolver(LevelResolver.create().withLevel("validation.request", ValidationReport.Level.IGNORE)
+                            .build())
+                    .build());
+
+    static RequestSpecification invalid(String token) {
+        return given().filter(RESPONSES).header("Authorization", "Bearer " + token).contentType("application/json");
+    }
+
+    static RequestSpecification as(String token) {
+        return given().filter(CONTRACT).header("Authorization", "Bearer " + token).contentType("application/json");
+    }
+
+    @Test
+    void tenantsWhenCreatedReadAndUpdatedThenMatchContract() {
+        String admin = AdminTokens.admin();
+        String t = "ctr-" + UUID.randomUUID().toString().substring(0, 8);
+        as(admin).body("{\"id\": \"" + t + "\", \"realms\": [\"EXAMPLE.TEST\"]}").post("/admin/v1/tenants").then()
+                .statusCode(201);
+        as(admin).body("{\"id\": \"" + t + "\", \"realms\": [\"EXAMPLE.TEST\"]}").post("/admin/v1/tenants").then()
+                .statusCode(409);
+        as(admin).get("/admin/v1/tenants").then().statusCode(200);
+        as(admin).get("/admin/v1/tenants/" + t).then().statusCode(200);
+        invalid(admin).body("{\"realms\": []}").header("If-Match", "\"0\"").put("/admin/v1/tenants/" + t).then().statusCode(400);
+        as(admin).body("{\"realms\": [\"EXAMPLE.TEST\"]}").put("/admin/v1/tenants/" + t).then().statusCode(428);
+        as(admin).body("{\"realms\": [\"EXAMPLE.TEST\"]}").header("If-Match", "\"9\"").put("/admin/v1/tenants/" + t)
+                .then().statusCode(412);
+        as(admin).body("{\"realms\": [\"EXAMPLE.TEST\"]}").header("If-Match", "\"0\"").put("/admin/v1/tenants/" + t)
+                .then().statusCode(200);
+        as(AdminTokens.token("acme-admin", "tenant-admin:acme")).get("/admin/v1/tenants/" + t).then().statusCode(404);
+        given().get("/admin/v1/tenants").then().statusCode(401); // no security parameters: outside the contract by definition
+    }
+
+    @Test
+    void policiesWhenFullLifecycleThenMatchContract() {
+        String admin = AdminTokens.admin();
+        String t = "ctr-" + UUID.randomUUID().toString().substring(0, 8);
+        as(admin).body("{\"id\": \"" + t + "\", \"realms\": [\"EXAMPLE.TEST\"]}").post("/admin/v1/tenants").then()
+                .statusCode(201);
+        String base = "/admin/v1/tenants/" + t + "/policies";
+        Response created = as(admin).body(ANY_POLICY.formatted("p1")).post(base);
+        created.then().statusCode(201);
+        String path = base + "/" + created.jsonPath().getString("id");
+        as(admin).get(base).then().statusCode(200);
+        as(admin).get(path).then().statusCode(200);
+        invalid(admin).body("{\"name\": 1, \"x\": true}").post(base).then().statusCode(400);
+        as(admin).body(ANY_POLICY.formatted("p1")).header("If-Match", "\"1\"").put(path).then().statusCode(200);
+        as(AdminTokens.token("v", "tenant-viewer:" + t)).body(ANY_POLICY.formatted("p2")).post(base).then()
+                .statusCode(403);
+        as(admin).get(path + "/revisions").then().statusCode(200);
+        as(admin).header("If-Match", "\"1\"").delete(path).then().statusCode(412);
+        as(admin).delete(path).then().statusCode(428);
+        as(admin).header("If-Match", "\"2\"").delete(path).then().statusCode(204);
+        as(admin).get(path).then().statusCode(404);
+        as(admin).get(path + "/revisions").then().statusCode(200);
+    }
+
+    @Test
+    void evaluateWhenAllowedRefusedAndInvalidThenMatchContract() {
+        String admin = AdminTokens.admin();
+        String evaluate = "/admin/v1/tenants/acme/evaluate";
+        as(admin).body(AdminEvaluateTest.dryRun("billing", KerbexTestResource.LEDGER)).post(evaluate).then()
+                .statusCode(200);
+        as(admin).body(AdminEvaluateTest.dryRun(KerbexTestResource.REPORTING, KerbexTestResource.PAYROLL))
+                .post(evaluate).then().statusCode(200);
+        invalid(admin).body("{\"client_id\": \"billing\"}").post(evaluate).then().statusCode(400);
+    }
+}
