@@ -10,6 +10,7 @@ import dev.kerbex.policy.FieldError;
 import dev.kerbex.representation.PolicyMapping;
 import dev.kerbex.representation.PolicyRepresentation;
 import dev.kerbex.store.AdminStore;
+import dev.kerbex.store.UniqueViolation;
 import dev.kerbex.store.TenantStore;
 import dev.kerbex.tenant.TenantDirectory;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -115,8 +116,16 @@ public class PoliciesResource {
             String document = write(r.withoutIdentity());
             ObjectNode d = support.details("create", "policy").put("name", r.name());
             d.set("after", json.valueToTree(r.withoutIdentity()));
-            AdminStore.Write<AdminStore.StoredPolicy> w = store.createPolicy(tenant, r.name(), document,
-                    support.change(caller, requestId, source, "create policy " + r.name(), d));
+            AdminStore.Write<AdminStore.StoredPolicy> w;
+            try {
+                w = store.createPolicy(tenant, r.name(), document,
+                        support.change(caller, requestId, source, "create policy " + r.name(), d));
+            } catch (RuntimeException e) {
+                if (!UniqueViolation.isCause(e)) {
+                    throw e;
+                }
+                w = AdminStore.Write.of(AdminStore.Status.CONFLICT); // a concurrent create of the same name won
+            }
             if (w.status() == AdminStore.Status.CONFLICT) {
                 throw AdminProblem.invalid(List.of(new FieldError("/name", "a policy of this name exists in the tenant")));
             }

@@ -8,6 +8,7 @@ import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.policy.FieldError;
 import dev.kerbex.representation.TenantRepresentation;
 import dev.kerbex.store.AdminStore;
+import dev.kerbex.store.UniqueViolation;
 import dev.kerbex.tenant.Tenant;
 import dev.kerbex.tenant.TenantDirectory;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -94,8 +95,15 @@ public class TenantsResource {
         Tenant tenant = toTenant(r);
         ObjectNode d = support.details("create", "tenant").put("tenant", tenant.id());
         d.set("after", json.valueToTree(representation(tenant)));
-        AdminStore.Write<AdminStore.StoredTenant> w = store.createTenant(tenant,
-                support.change(caller, requestId, source, "create tenant", d));
+        AdminStore.Write<AdminStore.StoredTenant> w;
+        try {
+            w = store.createTenant(tenant, support.change(caller, requestId, source, "create tenant", d));
+        } catch (RuntimeException e) {
+            if (!UniqueViolation.isCause(e)) {
+                throw e;
+            }
+            w = AdminStore.Write.of(AdminStore.Status.CONFLICT); // a concurrent create of the same id won
+        }
         if (w.status() == AdminStore.Status.CONFLICT) {
             throw support.refused(AdminProblem.conflict("a tenant with this id exists"), caller, tenant.id(), null,
                     "create", "tenant", requestId, source);

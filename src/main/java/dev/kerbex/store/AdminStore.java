@@ -47,7 +47,7 @@ public class AdminStore {
     }
 
     public record Write<T>(Status status, T value) {
-        static <T> Write<T> of(Status status) {
+        public static <T> Write<T> of(Status status) {
             return new Write<>(status, null);
         }
     }
