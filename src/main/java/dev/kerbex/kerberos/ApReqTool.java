@@ -9,7 +9,6 @@ import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
 import javax.security.auth.callback.UnsupportedCallbackException;
-import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
 import javax.security.auth.login.LoginContext;
 import org.ietf.jgss.GSSContext;
@@ -64,14 +63,7 @@ public final class ApReqTool {
             options.put("useTicketCache", "true");
             options.put("doNotPrompt", "true");
         }
-        Configuration jaas = new Configuration() {
-            @Override
-            public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-                return new AppConfigurationEntry[] { new AppConfigurationEntry(
-                        "com.sun.security.auth.module.Krb5LoginModule",
-                        AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, options) };
-            }
-        };
+        Configuration jaas = Krb5Jaas.with(options);
         LoginContext login = new LoginContext("kerbex-ap-req-tool", new Subject(), callbacks -> {
             for (Callback cb : callbacks) {
                 if (cb instanceof NameCallback n) {

@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.Map;
 import javax.security.auth.Subject;
 import javax.security.auth.kerberos.KerberosTicket;
-import javax.security.auth.login.AppConfigurationEntry;
 import javax.security.auth.login.Configuration;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
@@ -125,14 +124,7 @@ public final class S4uClient {
         options.put("doNotPrompt", "true");
         options.put("isInitiator", "true");
         options.put("refreshKrb5Config", "true");
-        Configuration jaas = new Configuration() {
-            @Override
-            public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-                return new AppConfigurationEntry[] { new AppConfigurationEntry(
-                        "com.sun.security.auth.module.Krb5LoginModule",
-                        AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, options) };
-            }
-        };
+        Configuration jaas = Krb5Jaas.with(options);
         try {
             Subject subject = new Subject();
             new LoginContext("kerbex-s4u", subject, null, jaas).login();
