@@ -200,6 +200,12 @@ public class AdminStore {
         audit(tenantId, "failure", policyId, null, change);
     }
 
+    /** A successful admin change made elsewhere (a key rotation): audited in the caller's transaction when there is one. */
+    @Transactional
+    public void recordSuccess(String tenantId, Change change) {
+        audit(tenantId, "success", null, null, change);
+    }
+
     private boolean nameTaken(String tenantId, String name, UUID except) {
         return em().createQuery("select id from PolicyEntity where tenantId = ?1 and name = ?2", UUID.class)
                 .setParameter(1, tenantId).setParameter(2, name).getResultStream()
