@@ -10,6 +10,7 @@ import java.util.List;
  */
 public final class AdminProblem extends RuntimeException {
     static final String INVALID = "urn:kerbex:problem:invalid-body";
+    static final String INVALID_PARAMETER = "urn:kerbex:problem:invalid-parameter";
 
     private final int status;
     private final String type;
@@ -38,6 +39,11 @@ public final class AdminProblem extends RuntimeException {
     static AdminProblem invalid(List<FieldError> errors) {
         return new AdminProblem(400, INVALID, "Invalid request body",
                 errors.size() == 1 ? "1 invalid field" : errors.size() + " invalid fields", errors);
+    }
+
+    /** Bad query parameters: {@code detail} names each one and what is wrong with it. */
+    static AdminProblem invalidParameters(List<String> problems) {
+        return new AdminProblem(400, INVALID_PARAMETER, "Invalid query parameter", String.join("; ", problems), null);
     }
 
     static AdminProblem conflict(String detail) {
