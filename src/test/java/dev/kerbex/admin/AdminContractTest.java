@@ -1,6 +1,7 @@
 package dev.kerbex.admin;
 
 import static dev.kerbex.admin.AdminApiTest.ANY_POLICY;
+import static dev.kerbex.testing.TokenRequests.aliceForLedger;
 import static io.restassured.RestAssured.given;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
@@ -92,5 +93,35 @@ class AdminContractTest {
         as(admin).body(AdminEvaluateTest.dryRun(KerbexTestResource.REPORTING, KerbexTestResource.PAYROLL))
                 .post(evaluate).then().statusCode(200);
         invalid(admin).body("{\"client_id\": \"billing\"}").post(evaluate).then().statusCode(400);
+    }
+    @Test
+    void keysWhenListedAndRotatedThenMatchContract() {
+        String admin = AdminTokens.admin();
+        String t = "ctr-" + UUID.randomUUID().toString().substring(0, 8);
+        as(admin).body("{\"id\": \"" + t + "\", \"realms\": [\"EXAMPLE.TEST\"]}").post("/admin/v1/tenants").then()
+                .statusCode(201);
+        String keys = "/admin/v1/tenants/" + t + "/keys";
+        as(admin).get(keys).then().statusCode(200);
+        as(admin).post(keys + "/rotate").then().statusCode(201);
+        as(admin).get(keys).then().statusCode(200); // now with a retired key: retired_at, published_until
+        as(AdminTokens.token("v", "tenant-viewer:" + t)).post(keys + "/rotate").then().statusCode(403);
+        as(AdminTokens.token("a", "tenant-admin:acme")).get(keys).then().statusCode(404);
+    }
+
+    @Test
+    void auditEventsWhenFilteredPagedAndInvalidThenMatchContract() {
+        String admin = AdminTokens.admin();
+        String events = "/admin/v1/tenants/acme/audit-events";
+        aliceForLedger().billing().post().then().statusCode(200);
+        String cursor = as(admin).queryParam("limit", 2).get(events).then().statusCode(200).extract()
+                .path("next_cursor");
+        as(admin).queryParam("limit", 2).queryParam("cursor", cursor).get(events).then().statusCode(200);
+        as(admin).queryParam("kind", "token_exchange").queryParam("outcome", "issued").queryParam("client_id", "billing")
+                .queryParam("audience", KerbexTestResource.LEDGER).queryParam("from", "2020-01-01T00:00:00Z")
+                .get(events).then().statusCode(200);
+        as(admin).queryParam("kind", "admin").get(events).then().statusCode(200);
+        invalid(admin).queryParam("limit", 0).get(events).then().statusCode(400);
+        invalid(admin).queryParam("cursor", "garbage!").get(events).then().statusCode(400);
+        as(AdminTokens.token("g", "tenant-admin:globex")).get(events).then().statusCode(404);
     }
 }
