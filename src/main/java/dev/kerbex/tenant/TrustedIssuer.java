@@ -21,7 +21,7 @@ public record TrustedIssuer(String issuer, String jwksUri, Set<String> algorithm
     /** The declared algorithms that are permitted (others are ignored), or the default when none are declared. */
     public static TrustedIssuer of(String issuer, String jwksUri, List<String> algorithms) {
         Set<String> algs = algorithms == null || algorithms.isEmpty() ? DEFAULT_ALGORITHMS
-                : Set.copyOf(algorithms.stream().filter(PERMITTED_ALGORITHMS::contains).toList());
+                : Set.copyOf(algorithms.stream().filter(a -> a != null && PERMITTED_ALGORITHMS.contains(a)).toList());
         return new TrustedIssuer(issuer, jwksUri, algs);
     }
 }
