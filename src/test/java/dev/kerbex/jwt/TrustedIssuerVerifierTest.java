@@ -124,6 +124,19 @@ class TrustedIssuerVerifierTest {
         assertThat(server.hits(jwksPath)).isEqualTo(2);
     }
 
+    @Test
+    void verifyWhenActorTokenOfTrustedIssuerThenAcceptedAndErrorsNameActorToken() {
+        TenantSnapshot tenant = snapshot();
+        VerifiedSubject actor = verifier.verify(sign(idpEc, claims().subject("svc-partner").build()), TokenType.JWT,
+                new VerificationContext(tenant, client, "actor_token"));
+        assertThat(actor.principal()).isEqualTo("svc-partner");
+        assertThat(actor.issuer()).isEqualTo(idp);
+
+        String unknown = sign(stranger, claims().build());
+        assertRefused(() -> verifier.verify(unknown, TokenType.JWT, new VerificationContext(tenant, client, "actor_token")),
+                "actor_token: JWT signing key is not one of this issuer's");
+    }
+
     // ---------------------------------------------------------------- refused
 
     @Test
@@ -254,9 +267,12 @@ class TrustedIssuerVerifierTest {
     // ---------------------------------------------------------------- helpers
 
     VerifiedSubject verify(String token) {
-        TenantSnapshot tenant = TenantSnapshot.of(new Tenant("acme", List.of("EXAMPLE.TEST"), List.of(), List.of(),
-                Duration.ofHours(1), null), List.of(client), List.of(), trusted);
-        return verifier.verify(token, TokenType.JWT, new VerificationContext(tenant, client, "subject_token"));
+        return verifier.verify(token, TokenType.JWT, new VerificationContext(snapshot(), client, "subject_token"));
+    }
+
+    TenantSnapshot snapshot() {
+        return TenantSnapshot.of(new Tenant("acme", List.of("EXAMPLE.TEST"), List.of(), List.of(), Duration.ofHours(1),
+                null), List.of(client), List.of(), trusted);
     }
 
     OAuthException assertUnavailable(String token) {
