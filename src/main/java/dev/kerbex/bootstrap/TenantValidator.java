@@ -8,6 +8,7 @@ import dev.kerbex.representation.PolicyRepresentation;
 import dev.kerbex.representation.TenantRepresentation;
 import dev.kerbex.representation.TrustedIssuerRepresentation;
 import dev.kerbex.tenant.TenantDirectory;
+import dev.kerbex.tenant.TrustedIssuer;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -85,6 +86,14 @@ public final class TenantValidator {
             }
             if (ti != null && ti.jwksUri() != null && !absoluteUrl(ti.jwksUri())) {
                 errors.add(new FieldError(p + "/jwks_uri", "not an absolute URL"));
+            }
+            List<String> algs = ti == null || ti.algorithms() == null ? List.of() : ti.algorithms();
+            for (int j = 0; j < algs.size(); j++) {
+                if (algs.get(j) == null || !TrustedIssuer.PERMITTED_ALGORITHMS.contains(algs.get(j))) {
+                    errors.add(new FieldError(p + "/algorithms/" + j,
+                            "not an allowed signature algorithm (asymmetric only: ES256, ES384, ES512, RS256, RS384, "
+                                    + "RS512, PS256, PS384, PS512)"));
+                }
             }
         }
         List<PolicyRepresentation> policies = t.policies() == null ? List.of() : t.policies();

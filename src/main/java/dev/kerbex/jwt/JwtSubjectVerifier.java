@@ -11,6 +11,7 @@ import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenType;
 import dev.kerbex.store.StoreUnavailableException;
 import dev.kerbex.tenant.IssuerUrls;
+import dev.kerbex.tenant.TrustedIssuer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -26,17 +27,20 @@ import java.util.Set;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.lang.JoseException;
 
 /**
- * Verifies JWT subject and actor tokens issued by the tenant itself (SPEC §3): signature under one of the
- * tenant's published keys (the active one and retired ones still in the JWKS), algorithm allowlist, issuer,
- * validity window and audience. Trusted external issuers are not handled here yet.
+ * Verifies JWT subject and actor tokens issued by the tenant itself or by one of its trusted external issuers
+ * (SPEC §3): signature under one of the tenant's published keys (the active one and retired ones still in the
+ * JWKS) or under a key the trusted issuer publishes at its {@code jwks_uri} ({@link RemoteJwks}), algorithm
+ * allowlist (the issuer's declared {@code algorithms}, asymmetric only), issuer, validity window and audience.
  *
  * <p>Every refusal is {@code invalid_request} (RFC 8693 §2.2.2) with a description naming the parameter and
  * the cause; the detail for the audit trail names claim values but never the token.
@@ -69,6 +73,7 @@ public class JwtSubjectVerifier implements SubjectVerifier {
     private final Function<String, String> issuerOf;
     private final Clock clock;
     private final Cache<String, TenantKeys> keys;
+    private final RemoteJwks remote;
 
     @Inject
     public JwtSubjectVerifier(SigningKeys signingKeys, IssuerUrls urls) {
@@ -80,6 +85,7 @@ public class JwtSubjectVerifier implements SubjectVerifier {
         this.issuerOf = issuerOf;
         this.clock = clock;
         this.keys = Caffeine.newBuilder().expireAfterWrite(KEYS_CACHED_FOR).maximumSize(10_000).build();
+        this.remote = new RemoteJwks(clock);
     }
 
     @Override
@@ -102,34 +108,46 @@ public class JwtSubjectVerifier implements SubjectVerifier {
         Instant now = clock.instant();
 
         JsonWebSignature jws = parse(token, p);
-        String alg = jws.getAlgorithmHeaderValue();
-        if (alg == null || !ALGORITHMS.contains(alg)) {
-            throw refused(p, "JWT algorithm not allowed", "alg " + alg + " is not one of " + ALGORITHMS);
-        }
-        String kid = jws.getKeyIdHeaderValue();
-        PublicJsonWebKey key = key(tenantId, kid);
-        if (key == null) {
-            throw refused(p, "JWT signing key is not one of this tenant's", "kid " + kid + " not published by " + tenantId);
-        }
-        // The header cannot choose how the key is used: the key's own algorithm decides.
-        if (!alg.equals(key.getAlgorithm())) {
-            throw refused(p, "JWT algorithm does not match its key", "alg " + alg + ", key " + kid + " is "
-                    + key.getAlgorithm());
-        }
-        verifySignature(jws, key, p);
-
+        // The issuer decides whose keys and algorithms apply, so it is read before the signature is checked; nothing
+        // else of the unverified payload is used until the signature verifies.
         JwtClaims claims;
         try {
-            claims = JwtClaims.parse(jws.getPayload());
-        } catch (InvalidJwtException | JoseException e) {
+            claims = JwtClaims.parse(jws.getUnverifiedPayload());
+        } catch (InvalidJwtException | RuntimeException e) {
             throw refused(p, "not a well-formed JWT", "claims are not a JSON object: " + e.getMessage());
         }
-
         String issuer = issuerOf.apply(tenantId);
         Object iss = claims.getClaimValue("iss");
-        if (!issuer.equals(iss)) {
-            throw refused(p, "JWT issuer is not trusted by this tenant", "iss " + iss + " is not " + issuer);
+        TrustedIssuer trusted = issuer.equals(iss) ? null : context.tenant().trustedIssuer(iss).orElse(null);
+        if (!issuer.equals(iss) && trusted == null) {
+            throw refused(p, "JWT issuer is not trusted by this tenant", "iss " + iss + " is neither " + issuer
+                    + " nor one of the tenant's trusted issuers");
         }
+
+        String alg = jws.getAlgorithmHeaderValue();
+        Set<String> allowed = trusted == null ? ALGORITHMS : trusted.algorithms();
+        if (alg == null || !allowed.contains(alg)) {
+            throw refused(p, "JWT algorithm not allowed", "alg " + alg + " is not one of " + allowed);
+        }
+        String kid = jws.getKeyIdHeaderValue();
+        PublicJsonWebKey key = trusted == null ? key(tenantId, kid) : externalKey(trusted, kid, p);
+        if (key == null) {
+            throw trusted == null
+                    ? refused(p, "JWT signing key is not one of this tenant's", "kid " + kid + " not published by " + tenantId)
+                    : refused(p, "JWT signing key is not one of this issuer's", "kid " + kid + " not published at "
+                            + trusted.jwksUri() + " (after at most one refetch per "
+                            + RemoteJwks.FETCH_AT_MOST_EVERY.toSeconds() + "s)");
+        }
+        // The header cannot choose how the key is used: the key's own algorithm decides. An external key that
+        // names no algorithm must at least be of the algorithm's type.
+        boolean matches = key.getAlgorithm() != null ? alg.equals(key.getAlgorithm()) && keyTypeFits(alg, key)
+                : trusted != null && keyTypeFits(alg, key);
+        if (!matches) {
+            throw refused(p, "JWT algorithm does not match its key", "alg " + alg + ", key " + kid + " is "
+                    + (key.getAlgorithm() == null ? key.getKeyType() : key.getAlgorithm()));
+        }
+        verifySignature(jws, alg, key, p);
+
         Instant exp = numericDate(claims, "exp", p);
         if (exp == null) {
             throw refused(p, "JWT has no exp", "exp claim missing");
@@ -152,8 +170,9 @@ public class JwtSubjectVerifier implements SubjectVerifier {
             throw refused(p, "JWT has no sub", "sub claim missing or not a string");
         }
 
-        return new VerifiedSubject(type, subject, null, issuer, scopes(claims, p), exp,
-                numericDate(claims, "auth_time", p), act(claims, p), mayAct(claims, p), templateClaims(claims));
+        return new VerifiedSubject(type, subject, null, (String) iss, scopes(claims, p), exp,
+                numericDate(claims, "auth_time", p), act(claims, p), mayAct(claims, p),
+                templateClaims(claims, trusted == null));
     }
 
     private static JsonWebSignature parse(String token, String p) {
@@ -170,11 +189,10 @@ public class JwtSubjectVerifier implements SubjectVerifier {
         }
     }
 
-    private static void verifySignature(JsonWebSignature jws, PublicJsonWebKey key, String p) {
+    private static void verifySignature(JsonWebSignature jws, String alg, PublicJsonWebKey key, String p) {
         boolean valid;
         try {
-            jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                    key.getAlgorithm()));
+            jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, alg));
             jws.setKey(key.getPublicKey());
             valid = jws.verifySignature();
         } catch (JoseException | RuntimeException e) {
@@ -263,11 +281,15 @@ public class JwtSubjectVerifier implements SubjectVerifier {
     /**
      * The claims policy templates may use: strings and numbers only. {@code krb_principal} is among them, so
      * the next token (and later the inverse path) keeps the Kerberos identity Kerbex verified; that is sound
-     * only because these are the tenant's own tokens.
+     * only because these are the tenant's own tokens: an external issuer's {@code krb_principal} is dropped, so
+     * it can neither appear in the next token nor name a Kerberos identity Kerbex never verified.
      */
-    private static Map<String, Object> templateClaims(JwtClaims claims) {
+    private static Map<String, Object> templateClaims(JwtClaims claims, boolean ownToken) {
         Map<String, Object> out = new HashMap<>();
         claims.getClaimsMap().forEach((name, value) -> {
+            if (!ownToken && name.equals("krb_principal")) {
+                return;
+            }
             if (value instanceof String || value instanceof Number) {
                 out.put(name, value);
             }
@@ -308,6 +330,23 @@ public class JwtSubjectVerifier implements SubjectVerifier {
             return out;
         }
         return null;
+    }
+
+    /** ES* needs an EC key, RS* and PS* an RSA key (jose4j checks the curve against the algorithm). */
+    private static boolean keyTypeFits(String alg, PublicJsonWebKey key) {
+        return alg.startsWith("ES") ? key instanceof EllipticCurveJsonWebKey : key instanceof RsaJsonWebKey;
+    }
+
+    private PublicJsonWebKey externalKey(TrustedIssuer trusted, String kid, String p) {
+        if (kid == null) {
+            return null;
+        }
+        try {
+            return remote.key(trusted.jwksUri(), kid);
+        } catch (RemoteJwks.UnavailableException e) {
+            throw new OAuthException(OAuthErrorCode.TEMPORARILY_UNAVAILABLE,
+                    p + ": the JWT issuer's keys are temporarily unavailable, retry later", p + ": " + e.getMessage());
+        }
     }
 
     private PublicJsonWebKey key(String tenantId, String kid) {

@@ -9,6 +9,7 @@ import dev.kerbex.representation.PolicyRepresentation;
 import dev.kerbex.representation.TrustedIssuerRepresentation;
 import dev.kerbex.tenant.Tenant;
 import dev.kerbex.tenant.TenantSnapshot;
+import dev.kerbex.tenant.TrustedIssuer;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -51,7 +52,11 @@ public class TenantStore {
                 .createQuery("from PolicyEntity where tenantId = ?1 order by name", PolicyEntity.class)
                 .setParameter(1, tenantId).getResultList().stream().map(this::toPolicy)
                 .filter(Objects::nonNull).toList();
-        return Optional.of(TenantSnapshot.of(toTenant(t), clients, policies));
+        List<TrustedIssuer> issuers = em()
+                .createQuery("from TrustedIssuerEntity where tenantId = ?1 order by issuer", TrustedIssuerEntity.class)
+                .setParameter(1, tenantId).getResultList().stream().map(this::toTrustedIssuer)
+                .filter(Objects::nonNull).toList();
+        return Optional.of(TenantSnapshot.of(toTenant(t), clients, policies, issuers));
     }
 
     @Transactional
@@ -208,6 +213,21 @@ public class TenantStore {
             return result.policy();
         } catch (JsonProcessingException ex) {
             LOG.errorf("tenant %s: stored policy %s is unreadable and is ignored", e.tenantId, e.name);
+            return null;
+        }
+    }
+
+    /** An issuer without a {@code jwks_uri} has no keys to check its tokens with: it is left out, so refused. */
+    private TrustedIssuer toTrustedIssuer(TrustedIssuerEntity e) {
+        try {
+            TrustedIssuerRepresentation r = json.readValue(e.document, TrustedIssuerRepresentation.class);
+            if (e.jwksUri == null) {
+                LOG.warnf("tenant %s: trusted issuer %s has no jwks_uri; its tokens are refused", e.tenantId, e.issuer);
+                return null;
+            }
+            return TrustedIssuer.of(e.issuer, e.jwksUri, r.algorithms());
+        } catch (JsonProcessingException ex) {
+            LOG.errorf("tenant %s: stored trusted issuer %s is unreadable and is ignored", e.tenantId, e.issuer);
             return null;
         }
     }

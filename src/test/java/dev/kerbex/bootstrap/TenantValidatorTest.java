@@ -124,6 +124,16 @@ class TenantValidatorTest {
     }
 
     @Test
+    void validateWhenTrustedIssuerNamesHmacOrNoneThenAlgorithmErrors() {
+        List<TrustedIssuerRepresentation> issuers = List.of(new TrustedIssuerRepresentation("https://idp.example.test",
+                "https://idp.example.test/jwks", java.util.Arrays.asList("ES256", "HS256", "none", null, "PS256")));
+
+        assertThat(TenantValidator.validate(tenant("acme", null, issuers, null), Set.of()))
+                .extracting(FieldError::pointer).containsExactly("/trusted_issuers/0/algorithms/1",
+                        "/trusted_issuers/0/algorithms/2", "/trusted_issuers/0/algorithms/3");
+    }
+
+    @Test
     void validateWhenNullElementsInTenantListsThenReportedNotThrown() {
         List<String> realms = new ArrayList<>();
         realms.add(null);

@@ -39,6 +39,8 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
     /** The API behind {@link #ARCHIVE}. */
     public static final String ARCHIVE_API = "archive-api";
     public static final String ARCHIVE_API_SECRET = "archive-api-secret-0123";
+    /** Trusted external issuers (issue 5): reports-api exchanges {@link TestIdp}'s tokens for this audience. */
+    public static final String PARTNER = "https://partner.example.test";
 
     @Override
     public Map<String, String> start() {
@@ -73,6 +75,7 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
     }
 
     private static Path writeBootstrap(TestKdc kdc) {
+        TestIdp idp = TestIdp.get();
         String json = """
                 {"tenants": [
                   {"id": "acme",
@@ -126,7 +129,17 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
                       "match": {"clients": ["archive-api"], "subject_token_types": [%4$s],
                                 "issuers": ["%5$s"], "audiences": ["https://vault.example.test"],
                                 "actors": ["svc-archive/*@EXAMPLE.TEST"]},
-                      "grant": {"scopes": ["reports:read"], "default_scopes": ["reports:read"], "max_lifetime": "PT5M"}}
+                      "grant": {"scopes": ["reports:read"], "default_scopes": ["reports:read"], "max_lifetime": "PT5M"}},
+                     {"name": "partner-from-idp", "effect": "allow", "priority": 100,
+                      "match": {"clients": ["reports-api"], "subject_token_types": [%4$s],
+                                "issuers": ["%6$s", "%8$s", "%10$s"], "audiences": ["https://partner.example.test"]},
+                      "grant": {"scopes": ["partner:read", "partner:write"], "default_scopes": ["partner:read"],
+                                "max_lifetime": "PT5M", "claims": {"origin": "${iss}"}}}
+                   ],
+                   "trusted_issuers": [
+                     {"issuer": "%6$s", "jwks_uri": "%7$s"},
+                     {"issuer": "%8$s", "jwks_uri": "%9$s", "algorithms": ["ES256"]},
+                     {"issuer": "%10$s", "jwks_uri": "%11$s"}
                    ]},
                   {"id": "globex",
                    "realms": ["OTHER.TEST"],
@@ -135,7 +148,8 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
                 ]}
                 """.formatted(TestKdc.SERVICE, TestKdc.BILLING, TestKdc.OTHER_SERVICE,
                 "\"urn:ietf:params:oauth:token-type:jwt\", \"urn:ietf:params:oauth:token-type:access_token\"",
-                "http://localhost:8080/tenants/acme");
+                "http://localhost:8080/tenants/acme", idp.issuer(), idp.jwksUri(idp.jwksPath()), idp.rotatingIssuer(),
+                idp.jwksUri(idp.rotatingJwksPath()), idp.downIssuer(), idp.downJwksUri());
         try {
             Path file = kdc.workDir().resolve("tenants.json");
             Files.writeString(file, json, StandardCharsets.UTF_8);
