@@ -120,7 +120,8 @@ public final class TenantValidator {
         return errors;
     }
 
-    static void validateClient(ClientRepresentation c, String p, List<FieldError> errors) {
+    /** One client's checks, pointers under {@code p}; also the admin API's. */
+    public static void validateClient(ClientRepresentation c, String p, List<FieldError> errors) {
         if (c.clientId() == null || !CLIENT_ID.matcher(c.clientId()).matches()) {
             errors.add(new FieldError(p + "/client_id", "required; 1 to 255 visible ASCII characters"));
         }

@@ -1,5 +1,6 @@
 package dev.kerbex.store;
 
+import dev.kerbex.client.OAuthClient;
 import dev.kerbex.tenant.Tenant;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -194,6 +195,100 @@ public class AdminStore {
         return new Write<>(Status.DONE, before);
     }
 
+    // ---- clients
+
+    /** A stored client as the admin API may show it: whether it has a secret, never the hash. */
+    public record StoredClient(String clientId, boolean hasSecret, String kerberosPrincipal, List<String> grantTypes,
+            List<String> audiences, Integer rateLimit, Instant createdAt, Instant updatedAt, long version) {
+    }
+
+    @Transactional
+    public List<StoredClient> clients(String tenantId) {
+        return em().createQuery("from ClientEntity where tenantId = ?1 order by clientId", ClientEntity.class)
+                .setParameter(1, tenantId).getResultList().stream().map(AdminStore::toStored).toList();
+    }
+
+    @Transactional
+    public Optional<StoredClient> client(String tenantId, String clientId) {
+        return Optional.ofNullable(em().find(ClientEntity.class, new ClientEntity.Key(tenantId, clientId)))
+                .map(AdminStore::toStored);
+    }
+
+    /** Creates a client at version 0; CONFLICT when the tenant already has one of that id. */
+    @Transactional
+    public Write<StoredClient> createClient(OAuthClient c, Change change) {
+        if (em().find(ClientEntity.class, new ClientEntity.Key(c.tenantId(), c.clientId())) != null) {
+            return Write.of(Status.CONFLICT);
+        }
+        ClientEntity e = new ClientEntity();
+        e.tenantId = c.tenantId();
+        e.clientId = c.clientId();
+        e.secretHash = c.secretHash();
+        e.kerberosPrincipal = c.kerberosPrincipal();
+        e.grantTypes = c.grantTypes();
+        e.audiences = c.audiences();
+        e.rateLimit = c.rateLimit();
+        e.createdAt = Instant.now();
+        e.updatedAt = e.createdAt;
+        em().persist(e);
+        em().flush();
+        audit(c.tenantId(), "success", null, null, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
+    /** Replaces everything but the secret when the client's version is still {@code expectedVersion}. */
+    @Transactional
+    public Write<StoredClient> updateClient(OAuthClient c, long expectedVersion, Change change) {
+        ClientEntity e = em().find(ClientEntity.class, new ClientEntity.Key(c.tenantId(), c.clientId()),
+                LockModeType.PESSIMISTIC_WRITE);
+        if (e == null) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        if (e.version != expectedVersion) {
+            return Write.of(Status.STALE);
+        }
+        e.kerberosPrincipal = c.kerberosPrincipal();
+        e.grantTypes = c.grantTypes();
+        e.audiences = c.audiences();
+        e.rateLimit = c.rateLimit();
+        e.updatedAt = Instant.now();
+        em().flush();
+        audit(c.tenantId(), "success", null, null, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
+    /** Replaces the secret's hash; the old secret stops matching as soon as snapshots are reloaded. */
+    @Transactional
+    public Write<StoredClient> replaceSecret(String tenantId, String clientId, String secretHash, Change change) {
+        ClientEntity e = em().find(ClientEntity.class, new ClientEntity.Key(tenantId, clientId),
+                LockModeType.PESSIMISTIC_WRITE);
+        if (e == null) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        e.secretHash = secretHash;
+        e.updatedAt = Instant.now();
+        em().flush();
+        audit(tenantId, "success", null, null, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
+    @Transactional
+    public Write<StoredClient> deleteClient(String tenantId, String clientId, long expectedVersion, Change change) {
+        ClientEntity e = em().find(ClientEntity.class, new ClientEntity.Key(tenantId, clientId),
+                LockModeType.PESSIMISTIC_WRITE);
+        if (e == null) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        if (e.version != expectedVersion) {
+            return Write.of(Status.STALE);
+        }
+        StoredClient before = toStored(e);
+        em().remove(e);
+        em().flush();
+        audit(tenantId, "success", null, null, change);
+        return new Write<>(Status.DONE, before);
+    }
+
     /** A refused admin write (invalid body, stale or missing tag): audited on its own, nothing else changes. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void recordFailure(String tenantId, UUID policyId, Change change) {
@@ -254,6 +349,13 @@ public class AdminStore {
 
     private static StoredPolicy toStored(PolicyEntity e) {
         return new StoredPolicy(e.id.toString(), e.revision, e.name, e.document);
+    }
+
+    private static StoredClient toStored(ClientEntity e) {
+        return new StoredClient(e.clientId, e.secretHash != null, e.kerberosPrincipal,
+                e.grantTypes == null ? List.of() : List.copyOf(e.grantTypes),
+                e.audiences == null ? List.of() : List.copyOf(e.audiences), e.rateLimit, e.createdAt, e.updatedAt,
+                e.version);
     }
 
     private static StoredTenant toStored(TenantEntity e) {
