@@ -95,6 +95,32 @@ class AdminContractTest {
         invalid(admin).body("{\"client_id\": \"billing\"}").post(evaluate).then().statusCode(400);
     }
     @Test
+    void clientsWhenFullLifecycleThenMatchContract() {
+        String admin = AdminTokens.admin();
+        String t = "ctr-" + UUID.randomUUID().toString().substring(0, 8);
+        as(admin).body("{\"id\": \"" + t + "\", \"realms\": [\"EXAMPLE.TEST\"]}").post("/admin/v1/tenants").then()
+                .statusCode(201);
+        String base = "/admin/v1/tenants/" + t + "/clients";
+        as(admin).body("{\"client_id\": \"c1\", \"audiences\": [\"https://c1.example.test\"], \"rate_limit\": 5}")
+                .post(base).then().statusCode(201);
+        as(admin).get(base).then().statusCode(200);
+        as(admin).get(base + "/c1").then().statusCode(200);
+        invalid(admin).body("{\"client_id\": \"c2\", \"secret\": \"chosen-secret-0123\"}").post(base).then()
+                .statusCode(400);
+        as(admin).body("{\"kerberos_principal\": \"c1/host@EXAMPLE.TEST\"}").put(base + "/c1").then().statusCode(428);
+        as(admin).body("{\"kerberos_principal\": \"c1/host@EXAMPLE.TEST\"}").header("If-Match", "\"7\"")
+                .put(base + "/c1").then().statusCode(412);
+        as(admin).body("{\"kerberos_principal\": \"c1/host@EXAMPLE.TEST\"}").header("If-Match", "\"0\"")
+                .put(base + "/c1").then().statusCode(200);
+        as(admin).post(base + "/c1/secret").then().statusCode(200);
+        as(AdminTokens.token("v", "tenant-viewer:" + t)).post(base + "/c1/secret").then().statusCode(403);
+        as(AdminTokens.token("a", "tenant-admin:acme")).get(base + "/c1").then().statusCode(404);
+        as(admin).delete(base + "/c1").then().statusCode(428);
+        as(admin).header("If-Match", "\"2\"").delete(base + "/c1").then().statusCode(204);
+        as(admin).get(base + "/c1").then().statusCode(404);
+    }
+
+    @Test
     void keysWhenListedAndRotatedThenMatchContract() {
         String admin = AdminTokens.admin();
         String t = "ctr-" + UUID.randomUUID().toString().substring(0, 8);
