@@ -149,12 +149,7 @@ public class ClientsResource {
             d.set("after", json.valueToTree(withoutSecret(r, clientId)));
             AdminStore.Write<AdminStore.StoredClient> w = store.updateClient(c, expected,
                     support.change(caller, requestId, source, "update client " + clientId, d));
-            switch (w.status()) {
-                case NOT_FOUND -> throw AdminProblem.notFound();
-                case STALE -> throw AdminProblem.preconditionFailed();
-                default -> {
-                }
-            }
+            AdminProblem.requireFound(w);
             directory.invalidate(tenant);
             return withTag(Response.ok(ClientView.of(w.value(), null)), w.value().version());
         } catch (AdminProblem p) {
@@ -202,12 +197,7 @@ public class ClientsResource {
             d.set("before", json.valueToTree(ClientView.of(before, null)));
             AdminStore.Write<AdminStore.StoredClient> w = store.deleteClient(tenant, clientId, expected,
                     support.change(caller, requestId, source, "delete client " + clientId, d));
-            switch (w.status()) {
-                case NOT_FOUND -> throw AdminProblem.notFound();
-                case STALE -> throw AdminProblem.preconditionFailed();
-                default -> {
-                }
-            }
+            AdminProblem.requireFound(w);
             directory.invalidate(tenant);
             return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         } catch (AdminProblem p) {

@@ -162,13 +162,9 @@ public class PoliciesResource {
             d.set("after", json.valueToTree(r.withoutIdentity()));
             AdminStore.Write<AdminStore.StoredPolicy> w = store.updatePolicy(tenant, uuid, expected, r.name(),
                     write(r.withoutIdentity()), support.change(caller, requestId, source, "update policy " + r.name(), d));
-            switch (w.status()) {
-                case NOT_FOUND -> throw AdminProblem.notFound();
-                case STALE -> throw AdminProblem.preconditionFailed();
-                case CONFLICT -> throw AdminProblem.invalid(
-                        List.of(new FieldError("/name", "a policy of this name exists in the tenant")));
-                default -> {
-                }
+            AdminProblem.requireFound(w);
+            if (w.status() == AdminStore.Status.CONFLICT) {
+                throw AdminProblem.invalid(List.of(new FieldError("/name", "a policy of this name exists in the tenant")));
             }
             directory.invalidate(tenant);
             return withTag(Response.ok(representation(w.value())), w.value().revision());
@@ -193,12 +189,7 @@ public class PoliciesResource {
             d.set("before", json.valueToTree(parse(before.document())));
             AdminStore.Write<AdminStore.StoredPolicy> w = store.deletePolicy(tenant, uuid, expected,
                     support.change(caller, requestId, source, "delete policy " + before.name(), d));
-            switch (w.status()) {
-                case NOT_FOUND -> throw AdminProblem.notFound();
-                case STALE -> throw AdminProblem.preconditionFailed();
-                default -> {
-                }
-            }
+            AdminProblem.requireFound(w);
             directory.invalidate(tenant);
             return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         } catch (AdminProblem p) {

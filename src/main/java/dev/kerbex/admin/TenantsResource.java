@@ -138,12 +138,7 @@ public class TenantsResource {
             d.set("after", json.valueToTree(representation(updated)));
             AdminStore.Write<AdminStore.StoredTenant> w = store.updateTenant(updated, expected,
                     support.change(caller, requestId, source, "update tenant", d));
-            switch (w.status()) {
-                case NOT_FOUND -> throw AdminProblem.notFound();
-                case STALE -> throw AdminProblem.preconditionFailed();
-                default -> {
-                }
-            }
+            AdminProblem.requireFound(w);
             directory.invalidate(tenant);
             return Response.ok(representation(w.value().tenant()))
                     .tag(new jakarta.ws.rs.core.EntityTag(Long.toString(w.value().version())))
