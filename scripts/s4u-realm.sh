@@ -8,7 +8,8 @@
 #
 # Realm S4U.TEST. Principals: alice (password alice-password), HTTP/kerbex.s4u.test (Kerbex's S4U
 # identity: +ok_to_auth_as_delegate, krbAllowedToDelegateTo postgres/db.s4u.test), postgres/db.s4u.test and
-# HTTP/web.s4u.test (targets, -requires_preauth). Keytabs in DIR: kerbex.keytab, postgres.keytab, web.keytab.
+# HTTP/web.s4u.test (targets, -requires_preauth), HTTP/noproto.s4u.test (may delegate to postgres, but no
+# protocol transition). Keytabs in DIR: kerbex.keytab, postgres.keytab, web.keytab, noproto.keytab.
 set -euo pipefail
 
 REALM=S4U.TEST
@@ -139,6 +140,9 @@ CONF
   kadmin.local -q "ktadd -k $dir/kerbex.keytab HTTP/kerbex.s4u.test" > /dev/null
   kadmin.local -q "ktadd -k $dir/postgres.keytab postgres/db.s4u.test" > /dev/null
   kadmin.local -q "ktadd -k $dir/web.keytab HTTP/web.s4u.test" > /dev/null
+  # A service that may delegate to postgres but was never allowed protocol transition.
+  kadmin.local -q "addprinc -randkey HTTP/noproto.s4u.test" > /dev/null 2>&1
+  kadmin.local -q "ktadd -k $dir/noproto.keytab HTTP/noproto.s4u.test" > /dev/null
 
   # Constrained delegation (MIT: only with the LDAP backend): Kerbex may go on to postgres, not to web.
   local kerbex_dn
@@ -146,6 +150,15 @@ CONF
     "(krbPrincipalName=HTTP/kerbex.s4u.test@$REALM)" dn | sed -n 's/^dn: //p')
   ldapmodify -x -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" > /dev/null <<LDIF
 dn: $kerbex_dn
+changetype: modify
+add: krbAllowedToDelegateTo
+krbAllowedToDelegateTo: postgres/db.s4u.test@$REALM
+LDIF
+  local noproto_dn
+  noproto_dn=$(ldapsearch -x -LLL -o ldif-wrap=no -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" -b "$BASE" \
+    "(krbPrincipalName=HTTP/noproto.s4u.test@$REALM)" dn | sed -n 's/^dn: //p')
+  ldapmodify -x -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" > /dev/null <<LDIF
+dn: $noproto_dn
 changetype: modify
 add: krbAllowedToDelegateTo
 krbAllowedToDelegateTo: postgres/db.s4u.test@$REALM

@@ -1,121 +1,140 @@
 package dev.kerbex.kerberos;
 
-import com.sun.security.jgss.ExtendedGSSCredential;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.security.PrivilegedExceptionAction;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.security.auth.Subject;
 import javax.security.auth.kerberos.KerberosTicket;
 import javax.security.auth.login.Configuration;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
-import org.ietf.jgss.GSSContext;
-import org.ietf.jgss.GSSCredential;
-import org.ietf.jgss.GSSException;
-import org.ietf.jgss.GSSManager;
-import org.ietf.jgss.GSSName;
-import org.ietf.jgss.Oid;
+import org.apache.kerby.kerberos.kerb.type.base.EncryptionKey;
+import org.apache.kerby.kerberos.kerb.type.base.EncryptionType;
+import org.apache.kerby.kerberos.kerb.type.ticket.Ticket;
+import org.apache.kerby.kerberos.kerb.type.ticket.TicketFlag;
 
 /**
- * Protocol transition and constrained delegation (S4U2Self then S4U2Proxy, MS-SFU) through the JDK's
- * GSS-API: Kerbex, logged in with its own keytab, obtains a service ticket for {@code target} in the name of
- * {@code user}. Kerby has no S4U; the JDK does. The JDK adds every S4U2Proxy ticket to the Subject in use,
- * so each call works on a fresh copy of the logged-in Subject and never lets tickets pile up in it.
+ * Protocol transition and constrained delegation (S4U2Self then S4U2Proxy, MS-SFU): Kerbex, logged in with
+ * its own keytab, obtains a service ticket for {@code target} in the name of {@code user}, ending no later
+ * than a given instant. The login (AS exchange) is the JDK's Krb5LoginModule, reading the krb5.conf of
+ * {@code java.security.krb5.conf}; the two TGS exchanges are Kerbex's own ({@link TgsExchange}), because the
+ * JDK's GSS-API cannot bound a ticket's end time. Every wait on the KDC is bounded.
  */
 public final class S4uClient {
-    private static final Oid KRB5;
-    private static final Oid KRB5_PRINCIPAL_NAME;
-
-    static {
-        try {
-            KRB5 = new Oid("1.2.840.113554.1.2.2");
-            KRB5_PRINCIPAL_NAME = new Oid("1.2.840.113554.1.2.2.1");
-        } catch (GSSException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final Duration RENEW_BEFORE = Duration.ofMinutes(5);
 
     private final String principal;
     private final Path keytab;
-    private volatile Subject login;
+    private final Duration timeout;
+    private final TgsExchange tgs;
+    private volatile TgsExchange.Tgt tgt;
+    private CompletableFuture<TgsExchange.Tgt> pendingLogin;
 
-    /** The JDK reads krb5.conf from {@code java.security.krb5.conf}; the caller sets it once per JVM. */
-    public S4uClient(String principal, Path keytab) {
+    /**
+     * @param krb5Conf the realm's KDCs are read from it once; the JDK's login reads the file named by
+     *        {@code java.security.krb5.conf}, which the caller sets once per JVM to the same file
+     * @param timeout the longest wait for one KDC; a login waits at most twice that
+     */
+    public S4uClient(String principal, Path keytab, Path krb5Conf, Duration timeout) throws IOException {
         this.principal = principal;
         this.keytab = keytab;
+        this.timeout = timeout;
+        String realm = principal.substring(principal.lastIndexOf('@') + 1);
+        this.tgs = new TgsExchange(Krb5Realms.read(krb5Conf).kdcs(realm), timeout);
     }
 
-    /** A service ticket for {@code target}, client {@code user}, with its session key. */
-    public ServiceTicket obtain(String user, String target) throws S4uException {
-        Subject copy = copyOf(loggedIn());
+    public String principal() {
+        return principal;
+    }
+
+    /**
+     * A service ticket for {@code target}, client {@code user}, with its session key, that ends no later than
+     * {@code till} (the KDC may end it sooner).
+     */
+    public ServiceTicket obtain(String user, String target, Instant till) throws S4uException {
         try {
-            return Subject.doAs(copy, (PrivilegedExceptionAction<ServiceTicket>) () -> {
-                GSSManager manager = GSSManager.getInstance();
-                GSSCredential self = manager.createCredential(null, GSSCredential.DEFAULT_LIFETIME, KRB5,
-                        GSSCredential.INITIATE_ONLY);
-                GSSCredential asUser;
-                try {
-                    asUser = ((ExtendedGSSCredential) self).impersonate(manager.createName(user, KRB5_PRINCIPAL_NAME));
-                } catch (GSSException e) {
-                    throw S4uException.from("S4U2Self", user, target, e);
-                }
-                GSSContext context = manager.createContext(manager.createName(target, KRB5_PRINCIPAL_NAME), KRB5, asUser,
-                        GSSContext.DEFAULT_LIFETIME);
-                try {
-                    context.requestMutualAuth(false);
-                    context.requestCredDeleg(false);
-                    context.initSecContext(new byte[0], 0, 0);
-                } catch (GSSException e) {
-                    throw S4uException.from("S4U2Proxy", user, target, e);
-                } finally {
-                    context.dispose();
-                }
-                return ticketFor(copy, user, target);
-            });
-        } catch (java.security.PrivilegedActionException e) {
-            if (e.getException() instanceof S4uException s) {
-                throw s;
+            return obtainWith(loggedIn(), user, target, till);
+        } catch (S4uException e) {
+            if (e.kind() != S4uException.Kind.TGT_EXPIRED) {
+                throw e;
             }
-            throw new S4uException(S4uException.Kind.OTHER, "S4U failed: " + e.getException().getMessage(), e);
+            tgt = null;
+            return obtainWith(loggedIn(), user, target, till);
         }
     }
 
-    private static ServiceTicket ticketFor(Subject subject, String user, String target) throws S4uException {
-        for (KerberosTicket t : subject.getPrivateCredentials(KerberosTicket.class)) {
-            if (t.getServer().getName().equals(target) && t.getClient().getName().equals(user)) {
-                return new ServiceTicket(user, target, t.getEncoded(), t.getSessionKeyType(),
-                        t.getSessionKey().getEncoded(), t.getFlags(), instant(t.getAuthTime()), instant(t.getStartTime()),
-                        instant(t.getEndTime()), instant(t.getRenewTill()));
-            }
+    private ServiceTicket obtainWith(TgsExchange.Tgt login, String user, String target, Instant till) throws S4uException {
+        TgsExchange.Reply self = tgs.s4u2self(login, user, target, till);
+        if (!self.part().flags().isFlagSet(TicketFlag.FORWARDABLE)) {
+            throw new S4uException(S4uException.Kind.PROTOCOL_TRANSITION_REFUSED, "S4U2Self for " + user + " to " + target
+                    + ": the KDC's ticket is not forwardable, so " + principal + " may not use protocol transition"
+                    + " (MIT: +ok_to_auth_as_delegate; Active Directory: trusted to authenticate for delegation)", null);
         }
-        throw new S4uException(S4uException.Kind.OTHER, "the KDC answered, but no ticket for " + target + " came back", null);
-    }
-
-    private Subject loggedIn() throws S4uException {
-        Subject s = login;
-        if (s == null || expiring(s)) {
-            synchronized (this) {
-                s = login;
-                if (s == null || expiring(s)) {
-                    s = login();
-                    login = s;
-                }
-            }
+        TgsExchange.Reply proxy = tgs.s4u2proxy(login, self.ticket(), user, target, till);
+        EncKdcReplyPart part = proxy.part();
+        Instant end = instant(part.endTime());
+        Instant renewTill = part.flags().isFlagSet(TicketFlag.RENEWABLE) ? instant(part.renewTill()) : null;
+        if (!proxy.client().equals(user)) {
+            throw new S4uException(S4uException.Kind.OTHER, "S4U2Proxy for " + user + " to " + target
+                    + ": the KDC's ticket names " + proxy.client() + ", not the user", null);
         }
-        return s;
+        if (end == null || end.isAfter(till) || (renewTill != null && renewTill.isAfter(till))) {
+            throw new S4uException(S4uException.Kind.OTHER, "S4U2Proxy for " + user + " to " + target
+                    + ": the KDC's ticket ends at " + end + (renewTill == null ? "" : ", renewable until " + renewTill)
+                    + ", after the requested " + till, null);
+        }
+        return new ServiceTicket(user, target, encode(proxy.ticket()), part.key().getKeyType().getValue(),
+                part.key().getKeyData(), flags(part.flags().getFlags()), instant(part.authTime()),
+                instant(part.startTime()), end, renewTill);
     }
 
-    private static boolean expiring(Subject s) {
-        Instant soon = Instant.now().plusSeconds(300);
-        return s.getPrivateCredentials(KerberosTicket.class).stream()
-                .filter(t -> t.getServer().getName().startsWith("krbtgt/"))
-                .noneMatch(t -> t.getEndTime() != null && t.getEndTime().toInstant().isAfter(soon));
+    /** Kerbex's TGT, logged in again five minutes before it ends; a login waits for the KDC at most 2 × timeout. */
+    private TgsExchange.Tgt loggedIn() throws S4uException {
+        TgsExchange.Tgt current = tgt;
+        if (current != null && !expiring(current)) {
+            return current;
+        }
+        CompletableFuture<TgsExchange.Tgt> login;
+        synchronized (this) {
+            if (pendingLogin == null || pendingLogin.isDone()) {
+                pendingLogin = CompletableFuture.supplyAsync(this::login, task -> {
+                    Thread thread = new Thread(task, "kerbex-s4u-login");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
+            }
+            login = pendingLogin;
+        }
+        try {
+            TgsExchange.Tgt fresh = login.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            tgt = fresh;
+            return fresh;
+        } catch (TimeoutException e) {
+            throw new S4uException(S4uException.Kind.KDC_UNREACHABLE, "login of " + principal
+                    + " with its keytab: no answer from the KDC within " + timeout.toMillis() * 2 + " ms", null);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof LoginFailure f) {
+                throw f.failure;
+            }
+            throw new S4uException(S4uException.Kind.LOGIN_FAILED, "login of " + principal + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new S4uException(S4uException.Kind.KDC_UNREACHABLE, "login of " + principal + " interrupted", e);
+        }
     }
 
-    private Subject login() throws S4uException {
+    private boolean expiring(TgsExchange.Tgt t) {
+        return t.endTime().isBefore(Instant.now().plus(RENEW_BEFORE));
+    }
+
+    private TgsExchange.Tgt login() {
         Map<String, String> options = new HashMap<>();
         options.put("useKeyTab", "true");
         options.put("keyTab", keytab.toString());
@@ -128,20 +147,53 @@ public final class S4uClient {
         try {
             Subject subject = new Subject();
             new LoginContext("kerbex-s4u", subject, null, jaas).login();
-            return subject;
+            for (KerberosTicket t : subject.getPrivateCredentials(KerberosTicket.class)) {
+                if (t.getServer().getName().startsWith("krbtgt/")) {
+                    Ticket ticket = new Ticket();
+                    ticket.decode(t.getEncoded());
+                    return new TgsExchange.Tgt(ticket,
+                            new EncryptionKey(EncryptionType.fromValue(t.getSessionKeyType()), t.getSessionKey().getEncoded()),
+                            t.getClient().getName(), t.getEndTime().toInstant());
+                }
+            }
+            throw new LoginFailure(new S4uException(S4uException.Kind.LOGIN_FAILED,
+                    "login of " + principal + " with its keytab gave no TGT", null));
         } catch (LoginException e) {
-            throw S4uException.fromLogin(principal, e);
+            throw new LoginFailure(S4uException.fromLogin(principal, e));
+        } catch (IOException e) {
+            throw new LoginFailure(new S4uException(S4uException.Kind.LOGIN_FAILED,
+                    "login of " + principal + ": the TGT could not be decoded", e));
         }
     }
 
-    /** A copy that shares the TGT and keys but collects this request's tickets on its own. */
-    private static Subject copyOf(Subject s) {
-        return new Subject(false, new HashSet<>(s.getPrincipals()), new HashSet<>(s.getPublicCredentials()),
-                new HashSet<>(s.getPrivateCredentials()));
+    /** RFC 4120 §5.3 bit order: bit 0 is the most significant of the 32-bit flags. */
+    private static boolean[] flags(int bits) {
+        boolean[] flags = new boolean[32];
+        for (int i = 0; i < 32; i++) {
+            flags[i] = (bits >>> (31 - i) & 1) == 1;
+        }
+        return flags;
     }
 
-    private static Instant instant(java.util.Date d) {
-        return d == null ? null : d.toInstant();
+    private static byte[] encode(Ticket ticket) throws S4uException {
+        try {
+            return ticket.encode();
+        } catch (IOException | RuntimeException e) {
+            throw new S4uException(S4uException.Kind.OTHER, "the KDC's ticket could not be encoded", e);
+        }
     }
 
+    private static Instant instant(org.apache.kerby.kerberos.kerb.type.KerberosTime t) {
+        return t == null ? null : Instant.ofEpochMilli(t.getTime());
+    }
+
+    /** Carries a typed login failure out of the login thread. */
+    private static final class LoginFailure extends RuntimeException {
+        private final S4uException failure;
+
+        LoginFailure(S4uException failure) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+        }
+    }
 }

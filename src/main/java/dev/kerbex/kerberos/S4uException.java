@@ -1,7 +1,7 @@
 package dev.kerbex.kerberos;
 
 import javax.security.auth.login.LoginException;
-import org.ietf.jgss.GSSException;
+import org.apache.kerby.kerberos.kerb.KrbErrorCode;
 
 /**
  * A refused or failed S4U exchange, sorted into what a Kerberos administrator can act on (SPEC §6). The
@@ -20,6 +20,8 @@ public final class S4uException extends Exception {
         KDC_UNREACHABLE,
         /** Kerbex's own keytab or principal does not work. */
         LOGIN_FAILED,
+        /** Kerbex's TGT expired between login and use: log in again. */
+        TGT_EXPIRED,
         OTHER
     }
 
@@ -34,25 +36,30 @@ public final class S4uException extends Exception {
         return kind;
     }
 
-    static S4uException from(String step, String user, String target, GSSException e) {
-        String text = String.valueOf(e.getMessage()) + " " + String.valueOf(e.getMinorString())
-                + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
-        Kind kind;
-        if (unreachable(text)) {
-            kind = Kind.KDC_UNREACHABLE;
-        } else if (text.contains("Clock skew") || text.contains("(37)")) {
-            kind = Kind.CLOCK_SKEW;
-        } else if (text.contains("Client not found") || text.contains("(6)")) {
-            kind = "S4U2Self".equals(step) ? Kind.USER_UNKNOWN : Kind.OTHER;
-        } else if (text.contains("Server not found") || text.contains("(7)")) {
-            kind = Kind.TARGET_UNKNOWN;
-        } else if (text.contains("(13)") || text.contains("BADOPTION") || text.contains("can't fulfill")
-                || text.contains("(12)") || text.contains("policy")) {
-            kind = "S4U2Self".equals(step) ? Kind.PROTOCOL_TRANSITION_REFUSED : Kind.DELEGATION_REFUSED;
-        } else {
-            kind = Kind.OTHER;
+    /** A KRB-ERROR from the KDC (RFC 4120 §7.5.9 codes), sorted by the step that got it. */
+    static S4uException fromKdc(String step, String user, String target, int code, String etext) {
+        boolean self = "S4U2Self".equals(step);
+        Kind kind = switch (code) {
+            case 6 -> self ? Kind.USER_UNKNOWN : Kind.OTHER;
+            case 7 -> self ? Kind.OTHER : Kind.TARGET_UNKNOWN;
+            case 12, 13, 16 -> self ? Kind.PROTOCOL_TRANSITION_REFUSED : Kind.DELEGATION_REFUSED;
+            case 32 -> Kind.TGT_EXPIRED;
+            case 37 -> Kind.CLOCK_SKEW;
+            default -> Kind.OTHER;
+        };
+        String name = name(code);
+        return new S4uException(kind, step + " for " + user + " to " + target + ": the KDC answered error " + code
+                + (name == null ? "" : " " + name) + (etext == null || etext.isBlank() ? "" : " (" + etext.strip() + ")"),
+                null);
+    }
+
+    private static String name(int code) {
+        try {
+            KrbErrorCode c = KrbErrorCode.fromValue(code);
+            return c == null ? null : c.name();
+        } catch (RuntimeException e) {
+            return null;
         }
-        return new S4uException(kind, step + " for " + user + " to " + target + ": " + text.trim(), e);
     }
 
     static S4uException fromLogin(String principal, LoginException e) {

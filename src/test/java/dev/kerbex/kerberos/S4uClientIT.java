@@ -27,11 +27,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 class S4uClientIT {
     static S4uRealm realm;
     static S4uClient client;
+    static final Instant IN_AN_HOUR = Instant.now().plusSeconds(3600);
 
     @BeforeAll
     static void startRealm() throws Exception {
         realm = S4uRealm.start();
-        client = new S4uClient(S4uRealm.KERBEX, realm.keytab("kerbex"));
+        client = new S4uClient(S4uRealm.KERBEX, realm.keytab("kerbex"), realm.krb5Conf(), java.time.Duration.ofSeconds(3));
     }
 
     @AfterAll
@@ -44,7 +45,7 @@ class S4uClientIT {
     @Test
     @Order(1)
     void obtainWhenTargetDelegatedThenTicketOfTheUserThatTheTargetAccepts() throws Exception {
-        ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
+        ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, IN_AN_HOUR);
 
         assertThat(t.client()).isEqualTo(S4uRealm.ALICE);
         assertThat(t.server()).isEqualTo(S4uRealm.POSTGRES);
@@ -62,7 +63,7 @@ class S4uClientIT {
     @Test
     @Order(2)
     void ccacheWhenWrittenThenMitToolsReadItAndTheTargetKeytabDecryptsTheTicket() throws Exception {
-        ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
+        ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, IN_AN_HOUR);
         Path ccache = Files.createTempFile("kerbex-s4u", ".ccache");
         Files.write(ccache, TicketEncodings.ccache(t));
 
@@ -77,7 +78,7 @@ class S4uClientIT {
     @Test
     @Order(3)
     void krbCredWhenEncodedThenHoldsTheTicketAndSessionKey() throws Exception {
-        ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
+        ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, IN_AN_HOUR);
         KrbCred cred = new KrbCred();
         cred.decode(TicketEncodings.krbCred(t));
 
@@ -95,24 +96,50 @@ class S4uClientIT {
     @Test
     @Order(4)
     void obtainWhenTwiceThenEachTicketIsFresh() throws Exception {
-        ServiceTicket first = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
-        ServiceTicket second = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES);
+        ServiceTicket first = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, IN_AN_HOUR);
+        ServiceTicket second = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, IN_AN_HOUR);
         assertThat(second.sessionKey()).isNotEqualTo(first.sessionKey());
+    }
+
+    @Test
+    @Order(4)
+    void obtainWhenTillSoonerThanTheKdcMaximumThenTheTicketEndsByThen() throws Exception {
+        Instant till = Instant.now().plusSeconds(120);
+        ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, till);
+
+        assertThat(t.endTime()).isBeforeOrEqualTo(till).isAfter(till.minusSeconds(5));
+        assertThat(t.renewTill()).isNull();
+        // The end time is the one sealed in the ticket, not just what the KDC told Kerbex: kvno reads it.
+        Path ccache = Files.createTempFile("kerbex-s4u", ".ccache");
+        Files.write(ccache, TicketEncodings.ccache(t));
+        assertThat(run("klist", "-c", ccache.toString())).contains("postgres/db.s4u.test@S4U.TEST");
+    }
+
+    @Test
+    @Order(5)
+    void obtainWhenPrincipalLacksProtocolTransitionThenRefusedAndExplained() throws Exception {
+        S4uClient noProto = new S4uClient("HTTP/noproto.s4u.test@S4U.TEST", realm.keytab("noproto"), realm.krb5Conf(),
+                java.time.Duration.ofSeconds(3));
+        assertThatThrownBy(() -> noProto.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, IN_AN_HOUR))
+                .isInstanceOfSatisfying(S4uException.class,
+                        e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.PROTOCOL_TRANSITION_REFUSED))
+                .hasMessageContaining("may not use protocol transition");
     }
 
     @Test
     @Order(5)
     void obtainWhenTargetNotDelegatedThenDelegationRefused() {
-        assertThatThrownBy(() -> client.obtain(S4uRealm.ALICE, S4uRealm.WEB))
+        assertThatThrownBy(() -> client.obtain(S4uRealm.ALICE, S4uRealm.WEB, IN_AN_HOUR))
                 .isInstanceOfSatisfying(S4uException.class,
                         e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.DELEGATION_REFUSED))
-                .hasMessageContaining("S4U2Proxy for alice@S4U.TEST to HTTP/web.s4u.test@S4U.TEST");
+                .hasMessageContaining("S4U2Proxy for alice@S4U.TEST to HTTP/web.s4u.test@S4U.TEST")
+                .hasMessageContaining("KDC_ERR_BADOPTION");
     }
 
     @Test
     @Order(6)
     void obtainWhenUserUnknownThenUserUnknown() {
-        assertThatThrownBy(() -> client.obtain("nobody@S4U.TEST", S4uRealm.POSTGRES))
+        assertThatThrownBy(() -> client.obtain("nobody@S4U.TEST", S4uRealm.POSTGRES, IN_AN_HOUR))
                 .isInstanceOfSatisfying(S4uException.class,
                         e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.USER_UNKNOWN));
     }
@@ -121,7 +148,7 @@ class S4uClientIT {
     @Order(7)
     void obtainWhenKdcDownThenUnreachable() throws Exception {
         realm.stopKdc();
-        assertThatThrownBy(() -> client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES))
+        assertThatThrownBy(() -> client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, IN_AN_HOUR))
                 .isInstanceOfSatisfying(S4uException.class,
                         e -> assertThat(e.kind()).as(e.getMessage()).isEqualTo(S4uException.Kind.KDC_UNREACHABLE));
     }

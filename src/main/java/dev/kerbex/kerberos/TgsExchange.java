@@ -1,0 +1,264 @@
+package dev.kerbex.kerberos;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kerby.asn1.Asn1FieldInfo;
+import org.apache.kerby.asn1.EnumType;
+import org.apache.kerby.asn1.ExplicitField;
+import org.apache.kerby.asn1.type.Asn1Flags;
+import org.apache.kerby.kerberos.kerb.KrbCodec;
+import org.apache.kerby.kerberos.kerb.KrbErrorCode;
+import org.apache.kerby.kerberos.kerb.KrbException;
+import org.apache.kerby.kerberos.kerb.crypto.CheckSumHandler;
+import org.apache.kerby.kerberos.kerb.crypto.EncryptionHandler;
+import org.apache.kerby.kerberos.kerb.type.KerberosTime;
+import org.apache.kerby.kerberos.kerb.type.KrbSequenceType;
+import org.apache.kerby.kerberos.kerb.type.ap.ApOptions;
+import org.apache.kerby.kerberos.kerb.type.ap.ApReq;
+import org.apache.kerby.kerberos.kerb.type.ap.Authenticator;
+import org.apache.kerby.kerberos.kerb.type.base.CheckSumType;
+import org.apache.kerby.kerberos.kerb.type.base.EncryptionKey;
+import org.apache.kerby.kerberos.kerb.type.base.EncryptionType;
+import org.apache.kerby.kerberos.kerb.type.base.KeyUsage;
+import org.apache.kerby.kerberos.kerb.type.base.KrbError;
+import org.apache.kerby.kerberos.kerb.type.base.KrbMessage;
+import org.apache.kerby.kerberos.kerb.type.base.NameType;
+import org.apache.kerby.kerberos.kerb.type.base.PrincipalName;
+import org.apache.kerby.kerberos.kerb.type.kdc.KdcOption;
+import org.apache.kerby.kerberos.kerb.type.kdc.KdcOptions;
+import org.apache.kerby.kerberos.kerb.type.kdc.KdcReqBody;
+import org.apache.kerby.kerberos.kerb.type.kdc.TgsRep;
+import org.apache.kerby.kerberos.kerb.type.kdc.TgsReq;
+import org.apache.kerby.kerberos.kerb.type.pa.PaDataEntry;
+import org.apache.kerby.kerberos.kerb.type.pa.PaDataType;
+import org.apache.kerby.kerberos.kerb.type.ticket.Ticket;
+import org.apache.kerby.kerberos.kerb.type.ticket.Tickets;
+
+/**
+ * The two TGS exchanges of MS-SFU, built from Kerby's ASN.1 types and cryptography so that Kerbex sets the
+ * requested end time ({@code till}) itself: the JDK's GSS-API offers no way to, and SPEC §6 requires that a
+ * ticket never outlives the subject token. S4U2Self asks for a ticket to Kerbex in the user's name
+ * (PA-FOR-USER); S4U2Proxy presents it as evidence ({@code cname-in-addl-tkt}) for a ticket to the target.
+ * Messages go over TCP (RFC 4120 §7.2.2) to each of the realm's KDCs in turn, each with a bounded wait.
+ */
+final class TgsExchange {
+    private static final int MAX_REPLY = 1 << 20;
+    /** PA-PAC-OPTIONS (MS-KILE §2.2.10) flag: resource-based constrained delegation, bit 3. */
+    private static final int PAC_OPTION_RBCD = 1 << (31 - 3);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Kerbex's TGT: the ticket, its session key, Kerbex's principal and the TGT's end. */
+    record Tgt(Ticket ticket, EncryptionKey sessionKey, String client, Instant endTime) {
+    }
+
+    /** A TGS-REP's ticket and decrypted part, and the client it names. */
+    record Reply(Ticket ticket, EncKdcReplyPart part, String client) {
+    }
+
+    private final List<InetSocketAddress> kdcs;
+    private final Duration timeout;
+
+    TgsExchange(List<InetSocketAddress> kdcs, Duration timeout) {
+        this.kdcs = List.copyOf(kdcs);
+        this.timeout = timeout;
+    }
+
+    /** S4U2Self: a forwardable ticket to Kerbex itself, client {@code user}. */
+    Reply s4u2self(Tgt tgt, String user, String target, Instant till) throws S4uException {
+        KdcReqBody body = body(tgt, tgt.client(), till);
+        body.getKdcOptions().setFlag(KdcOption.FORWARDABLE);
+        PaDataEntry forUser = new PaDataEntry(PaDataType.FOR_USER, encode(PaForUser.of(user, tgt.sessionKey().getKeyData())));
+        return exchange("S4U2Self", tgt, body, List.of(forUser), user, target);
+    }
+
+    /** S4U2Proxy: a ticket to {@code target} in the name of the evidence ticket's client. */
+    Reply s4u2proxy(Tgt tgt, Ticket evidence, String user, String target, Instant till) throws S4uException {
+        KdcReqBody body = body(tgt, target, till);
+        body.getKdcOptions().setFlag(KdcOption.FORWARDABLE);
+        body.getKdcOptions().setFlag(KdcOption.CNAME_IN_ADDL_TKT);
+        Tickets additional = new Tickets();
+        additional.add(evidence);
+        body.setAdditionalTickets(additional);
+        return exchange("S4U2Proxy", tgt, body,
+                List.of(new PaDataEntry(PaDataType.PAC_OPTIONS, encode(PaPacOptions.of(PAC_OPTION_RBCD)))),
+                user, target);
+    }
+
+    private static KdcReqBody body(Tgt tgt, String server, Instant till) {
+        KdcReqBody body = new KdcReqBody();
+        body.setKdcOptions(new KdcOptions());
+        body.setRealm(PrincipalName.extractRealm(tgt.client()));
+        body.setSname(new PrincipalName(PrincipalName.extractName(server),
+                server.contains("/") ? NameType.NT_SRV_INST : NameType.NT_PRINCIPAL));
+        body.setTill(new KerberosTime(till.toEpochMilli() / 1000 * 1000));
+        body.setNonce(RANDOM.nextInt() & Integer.MAX_VALUE);
+        body.setEtypes(List.of(EncryptionType.AES256_CTS_HMAC_SHA1_96, EncryptionType.AES128_CTS_HMAC_SHA1_96));
+        return body;
+    }
+
+    private Reply exchange(String step, Tgt tgt, KdcReqBody body, List<PaDataEntry> extra, String user, String target)
+            throws S4uException {
+        byte[] request;
+        try {
+            TgsReq req = new TgsReq();
+            req.setReqBody(body);
+            req.addPaData(new PaDataEntry(PaDataType.TGS_REQ, encode(apReq(tgt, encode(body)))));
+            extra.forEach(req::addPaData);
+            request = req.encode();
+        } catch (KrbException | IOException e) {
+            throw new S4uException(S4uException.Kind.OTHER, step + ": could not build the request: " + e.getMessage(), e);
+        }
+        byte[] answer = send(step, request);
+        KrbMessage message;
+        try {
+            message = KrbCodec.decodeMessage(ByteBuffer.wrap(answer));
+        } catch (IOException | RuntimeException e) {
+            throw new S4uException(S4uException.Kind.OTHER, step + ": the KDC's answer could not be decoded", e);
+        }
+        if (message instanceof KrbError error) {
+            throw S4uException.fromKdc(step, user, target, code(error), error.getEtext());
+        }
+        if (!(message instanceof TgsRep rep)) {
+            throw new S4uException(S4uException.Kind.OTHER, step + ": the KDC answered with an unexpected message", null);
+        }
+        EncKdcReplyPart part = decryptPart(step, rep, tgt.sessionKey());
+        if (part.nonce() != body.getNonce()) {
+            throw new S4uException(S4uException.Kind.OTHER, step + ": the KDC's answer does not match the request (nonce)", null);
+        }
+        String client = rep.getCname().getName() + "@" + rep.getCrealm();
+        return new Reply(rep.getTicket(), part, client);
+    }
+
+    private static ApReq apReq(Tgt tgt, byte[] body) throws KrbException {
+        long now = System.currentTimeMillis();
+        Authenticator authenticator = new Authenticator();
+        authenticator.setAuthenticatorVno(5);
+        authenticator.setCrealm(PrincipalName.extractRealm(tgt.client()));
+        authenticator.setCname(new PrincipalName(PrincipalName.extractName(tgt.client()),
+                tgt.client().contains("/") ? NameType.NT_SRV_INST : NameType.NT_PRINCIPAL));
+        authenticator.setCksum(CheckSumHandler.checksumWithKey(checksumType(tgt.sessionKey()), body,
+                tgt.sessionKey().getKeyData(), KeyUsage.TGS_REQ_AUTH_CKSUM));
+        authenticator.setCtime(new KerberosTime(now / 1000 * 1000));
+        authenticator.setCusec((int) (now % 1000) * 1000);
+        ApReq ap = new ApReq();
+        ap.setApOptions(new ApOptions());
+        ap.setTicket(tgt.ticket());
+        ap.setEncryptedAuthenticator(EncryptionHandler.encrypt(encode(authenticator), tgt.sessionKey(), KeyUsage.TGS_REQ_AUTH));
+        return ap;
+    }
+
+    private static CheckSumType checksumType(EncryptionKey key) throws KrbException {
+        return switch (key.getKeyType()) {
+            case AES256_CTS_HMAC_SHA1_96 -> CheckSumType.HMAC_SHA1_96_AES256;
+            case AES128_CTS_HMAC_SHA1_96 -> CheckSumType.HMAC_SHA1_96_AES128;
+            default -> throw new KrbException("TGT session key of enctype " + key.getKeyType().getName()
+                    + " is not supported; Kerbex's principal needs AES keys");
+        };
+    }
+
+    private static EncKdcReplyPart decryptPart(String step, TgsRep rep, EncryptionKey sessionKey) throws S4uException {
+        try {
+            byte[] plain = EncryptionHandler.decrypt(rep.getEncryptedEncPart(), sessionKey, KeyUsage.TGS_REP_ENCPART_SESSKEY);
+            // RFC 4120 says [APPLICATION 26]; some KDCs send EncASRepPart's 25, which clients accept.
+            EncKdcReplyPart part = new EncKdcReplyPart(plain.length > 0 && (plain[0] & 0x1f) == EncKdcReplyPart.AS_TAG
+                    ? EncKdcReplyPart.AS_TAG : EncKdcReplyPart.TGS_TAG);
+            part.decode(plain);
+            return part;
+        } catch (KrbException | IOException | RuntimeException e) {
+            throw new S4uException(S4uException.Kind.OTHER, step + ": the KDC's answer could not be decrypted", e);
+        }
+    }
+
+    /** Each KDC in turn, TCP, a 4-byte length before each message; the first that answers wins. */
+    private byte[] send(String step, byte[] request) throws S4uException {
+        if (kdcs.isEmpty()) {
+            throw new S4uException(S4uException.Kind.KDC_UNREACHABLE, step + ": krb5.conf lists no KDC for the realm", null);
+        }
+        List<String> failures = new ArrayList<>();
+        int millis = (int) Math.max(1, timeout.toMillis());
+        for (InetSocketAddress kdc : kdcs) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(kdc.getHostString(), kdc.getPort()), millis);
+                socket.setSoTimeout(millis);
+                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+                out.writeInt(request.length);
+                out.write(request);
+                out.flush();
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                int length = in.readInt();
+                if (length <= 0 || length > MAX_REPLY) {
+                    failures.add(kdc.getHostString() + ":" + kdc.getPort() + " sent a reply of " + length + " bytes");
+                    continue;
+                }
+                return in.readNBytes(length);
+            } catch (IOException e) {
+                failures.add(kdc.getHostString() + ":" + kdc.getPort() + " " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            }
+        }
+        throw new S4uException(S4uException.Kind.KDC_UNREACHABLE, step + ": no KDC answered within " + timeout.toMillis()
+                + " ms (" + String.join("; ", failures) + ")", null);
+    }
+
+    private static int code(KrbError error) {
+        try {
+            KrbErrorCode code = error.getErrorCode();
+            return code == null ? -1 : code.getValue();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static byte[] encode(org.apache.kerby.asn1.type.Asn1Type value) {
+        try {
+            return KrbCodec.encode(value);
+        } catch (KrbException e) {
+            throw new IllegalStateException("DER encoding failed", e);
+        }
+    }
+
+    /**
+     * <pre>PA-PAC-OPTIONS ::= SEQUENCE { flags [0] PACOptionFlags }</pre> (MS-KILE §2.2.10), sent as the JDK and
+     * Windows do, so that resource-based constrained delegation works against Active Directory.
+     *
+     * <p>Public with a public constructor only because Kerby's decoder instantiates field types reflectively.
+     */
+    public static final class PaPacOptions extends KrbSequenceType {
+        enum Field implements EnumType {
+            FLAGS;
+
+            @Override
+            public int getValue() {
+                return ordinal();
+            }
+
+            @Override
+            public String getName() {
+                return name();
+            }
+        }
+
+        private static final Asn1FieldInfo[] FIELDS = {new ExplicitField(Field.FLAGS, Asn1Flags.class)};
+
+        public PaPacOptions() {
+            super(FIELDS);
+        }
+
+        static PaPacOptions of(int bits) {
+            Asn1Flags flags = new Asn1Flags();
+            flags.setFlags(bits);
+            PaPacOptions options = new PaPacOptions();
+            options.setFieldAs(Field.FLAGS, flags);
+            return options;
+        }
+    }
+}
