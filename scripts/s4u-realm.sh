@@ -4,6 +4,7 @@
 #
 #   scripts/s4u-realm.sh install          install the Debian packages if missing (needs root)
 #   scripts/s4u-realm.sh start DIR PORT   create and start a realm under DIR; slapd on PORT, KDC on PORT+1
+#   scripts/s4u-realm.sh start-kdc DIR    start the KDC again after a test stopped it
 #   scripts/s4u-realm.sh stop DIR         stop what start started
 #
 # Realm S4U.TEST. Principals: alice (password alice-password), HTTP/kerbex.s4u.test (Kerbex's S4U
@@ -175,9 +176,19 @@ stop_realm() {
   done
 }
 
+# Starts the KDC of a realm that start created (after a test stopped it to see an unreachable KDC).
+start_kdc() {
+  local dir=$1
+  if [ -f "$dir/krb5kdc.pid" ] && kill -0 "$(cat "$dir/krb5kdc.pid")" 2> /dev/null; then
+    return 0
+  fi
+  KRB5_CONFIG=$dir/krb5.conf KRB5_KDC_PROFILE=$dir/kdc.conf /usr/sbin/krb5kdc -P "$dir/krb5kdc.pid"
+}
+
 case "${1:-}" in
   install) install_packages ;;
   start) install_packages && start_realm "$2" "$3" ;;
+  start-kdc) start_kdc "$2" ;;
   stop) stop_realm "$2" ;;
-  *) echo "usage: $0 install | start DIR PORT | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 install | start DIR PORT | start-kdc DIR | stop DIR" >&2; exit 2 ;;
 esac

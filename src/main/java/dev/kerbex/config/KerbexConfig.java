@@ -41,6 +41,10 @@ public interface KerbexConfig {
         /** Maximum clock skew between Kerbex and its clients. */
         @WithDefault("300s")
         Duration clockSkew();
+
+        /** Longest wait for one KDC on the inverse path (a TGT login waits at most twice this). */
+        @WithDefault("3s")
+        Duration kdcTimeout();
     }
 
     interface EmbeddedDb {

@@ -22,6 +22,7 @@ final class AuditDraft {
     private String scopes;
     private String jti;
     private Instant expiresAt;
+    private String issuedNote;
 
     AuditDraft(ExchangeInput input, Instant now) {
         this.input = input;
@@ -62,10 +63,12 @@ final class AuditDraft {
     void issued(TokenIssuer.IssuedToken t) {
         this.jti = t.jti();
         this.expiresAt = t.expiresAt();
+        this.issuedNote = t.note();
     }
 
     AuditEvent event(AuditEvent.Outcome outcome, String error, String reason) {
-        return new AuditEvent(now, input.tenantId(), "token_exchange", outcome, error, reason, input.requestId(),
+        return new AuditEvent(now, input.tenantId(), "token_exchange", outcome, error,
+                reason == null && outcome == AuditEvent.Outcome.ISSUED ? issuedNote : reason, input.requestId(),
                 input.sourceAddress(), clientId, subject,
                 request == null ? null : request.subjectTokenType().uri(),
                 request == null ? null : request.requestedTokenType().uri(),

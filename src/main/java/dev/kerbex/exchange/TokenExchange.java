@@ -151,8 +151,9 @@ public class TokenExchange {
         TokenIssuer.IssuedToken issued = issuer.issue(new ExchangeContext(tenant, urls.issuer(tenant.tenant().id()),
                 client, request, subject, actor, permit, now));
         draft.issued(issued);
+        // A Kerberos ticket carries no OAuth scope, so its response names none.
         return new TokenResponse(issued.token(), issued.type().uri(), issued.tokenType(), issued.expiresIn(),
-                permit.scopeString());
+                permit.scope().isEmpty() ? null : permit.scopeString());
     }
 
     private void admit(OAuthClient client, AuditDraft draft) {

@@ -10,8 +10,16 @@ public interface TokenIssuer {
 
     IssuedToken issue(ExchangeContext context);
 
-    /** {@code token} goes to the client only; {@code jti} and {@code expiresAt} go to the audit trail. */
+    /**
+     * {@code token} goes to the client only; {@code jti}, {@code expiresAt} and {@code note} (what was issued, for
+     * whom, never the token) go to the audit trail.
+     */
     record IssuedToken(String token, TokenType type, String tokenType, long expiresIn, String jti,
-            java.time.Instant expiresAt) {
+            java.time.Instant expiresAt, String note) {
+
+        public IssuedToken(String token, TokenType type, String tokenType, long expiresIn, String jti,
+                java.time.Instant expiresAt) {
+            this(token, type, tokenType, expiresIn, jti, expiresAt, null);
+        }
     }
 }

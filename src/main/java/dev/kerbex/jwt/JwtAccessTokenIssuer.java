@@ -1,16 +1,13 @@
 package dev.kerbex.jwt;
 
 import dev.kerbex.exchange.ExchangeContext;
+import dev.kerbex.exchange.TemplateVariables;
 import dev.kerbex.exchange.TokenIssuer;
 import dev.kerbex.exchange.VerifiedSubject;
-import dev.kerbex.policy.ClaimTemplates;
 import dev.kerbex.policy.PolicyGrant;
-import dev.kerbex.protocol.OAuthErrorCode;
-import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenType;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +18,7 @@ import java.util.UUID;
 /** Issues RFC 9068 JWT access tokens (SPEC §9) for {@code access_token} and {@code jwt} requests. */
 @ApplicationScoped
 public class JwtAccessTokenIssuer implements TokenIssuer {
+    private static final String TOKEN_TEMPLATE = "token template";
     private final AccessTokenMinter minter;
 
     public JwtAccessTokenIssuer(AccessTokenMinter minter) {
@@ -36,7 +34,7 @@ public class JwtAccessTokenIssuer implements TokenIssuer {
     public IssuedToken issue(ExchangeContext ctx) {
         VerifiedSubject subject = ctx.subject();
         PolicyGrant grant = ctx.permit().grant();
-        Map<String, Object> variables = variables(ctx);
+        Map<String, Object> variables = TemplateVariables.of(ctx);
         Instant now = ctx.now();
         long lifetime = ctx.permit().lifetime().toSeconds();
         Instant exp = now.plusSeconds(lifetime);
@@ -44,9 +42,9 @@ public class JwtAccessTokenIssuer implements TokenIssuer {
 
         Map<String, Object> claims = new LinkedHashMap<>();
         // Extra claims first, so that no template can replace a registered claim (the validator also refuses them).
-        grant.claims().forEach((name, template) -> claims.put(name, render(template, variables)));
+        grant.claims().forEach((name, template) -> claims.put(name, TemplateVariables.render(template, variables, TOKEN_TEMPLATE)));
         claims.put("iss", ctx.issuer());
-        claims.put("sub", grant.subjectClaim() == null ? subject.principal() : render(grant.subjectClaim(), variables));
+        claims.put("sub", grant.subjectClaim() == null ? subject.principal() : TemplateVariables.render(grant.subjectClaim(), variables, TOKEN_TEMPLATE));
         claims.put("aud", audience(ctx));
         claims.put("exp", exp.getEpochSecond());
         claims.put("iat", now.getEpochSecond());
@@ -58,7 +56,7 @@ public class JwtAccessTokenIssuer implements TokenIssuer {
         if (subject.authTime() != null) {
             claims.put("auth_time", subject.authTime().getEpochSecond());
         }
-        String krbPrincipal = krbPrincipal(subject);
+        String krbPrincipal = TemplateVariables.krbPrincipal(subject);
         if (krbPrincipal != null) {
             claims.put("krb_principal", krbPrincipal);
         }
@@ -95,40 +93,4 @@ public class JwtAccessTokenIssuer implements TokenIssuer {
         }
         return act;
     }
-
-    private static Map<String, Object> variables(ExchangeContext ctx) {
-        VerifiedSubject s = ctx.subject();
-        Map<String, Object> vars = new HashMap<>(s.claims());
-        vars.put("principal", s.principal());
-        if (s.realm() != null) {
-            vars.put("realm", s.realm());
-        }
-        String krbPrincipal = krbPrincipal(s);
-        if (krbPrincipal != null) {
-            vars.put("krb_principal", krbPrincipal);
-        }
-        vars.put("client_id", ctx.client().clientId());
-        return vars;
-    }
-
-    /**
-     * The Kerberos identity behind the subject: the verified principal of an AP-REQ, or the {@code krb_principal}
-     * a token of this tenant carries (kept along an exchange chain for the inverse path, SPEC §6).
-     */
-    private static String krbPrincipal(VerifiedSubject s) {
-        if (s.isKerberos()) {
-            return s.principal();
-        }
-        return s.claims().get("krb_principal") instanceof String k ? k : null;
-    }
-
-    private static String render(String template, Map<String, Object> variables) {
-        try {
-            return ClaimTemplates.render(template, variables);
-        } catch (IllegalArgumentException e) {
-            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
-                    "subject_token: lacks a claim the policy's token template needs", e.getMessage());
-        }
-    }
-
 }

@@ -35,9 +35,10 @@ final class CompiledPolicy {
     private final List<Glob> resources;
     private final List<Glob> actors;
     private final List<Cidr> sources;
+    private final List<Glob> kerberosTargets;
 
     private CompiledPolicy(Policy policy, String error, List<Glob> subjects, List<Glob> audiences,
-            List<Glob> resources, List<Glob> actors, List<Cidr> sources) {
+            List<Glob> resources, List<Glob> actors, List<Cidr> sources, List<Glob> kerberosTargets) {
         this.policy = policy;
         this.error = error;
         this.subjects = subjects;
@@ -45,6 +46,7 @@ final class CompiledPolicy {
         this.resources = resources;
         this.actors = actors;
         this.sources = sources;
+        this.kerberosTargets = kerberosTargets;
     }
 
     static CompiledPolicy compile(Policy policy) {
@@ -57,9 +59,11 @@ final class CompiledPolicy {
                 throw new IllegalArgumentException("audiences are missing");
             }
             return new CompiledPolicy(policy, null, globs(m.subjects()), globs(m.audiences()), globs(m.resources()),
-                    globs(m.actors()), m.sourceCidrs().stream().map(Cidr::parse).toList());
+                    globs(m.actors()), m.sourceCidrs().stream().map(Cidr::parse).toList(),
+                    globs(policy.grant().kerberosTargets()));
         } catch (IllegalArgumentException e) {
-            return new CompiledPolicy(policy, e.getMessage(), List.of(), List.of(), List.of(), List.of(), List.of());
+            return new CompiledPolicy(policy, e.getMessage(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                    List.of());
         }
     }
 
@@ -143,6 +147,15 @@ final class CompiledPolicy {
         for (String audience : f.audiences()) {
             if (!anyMatches(audiences, audience)) {
                 return new Mismatch(Kind.AUDIENCE, "audience " + audience + " not permitted");
+            }
+        }
+        // Inverse path (SPEC §6, §7 "Grant"): the audience is the target service principal, and the policy
+        // must name it among its Kerberos targets as well as among its audiences.
+        if (f.requestedTokenType().isKerberosTicket()) {
+            for (String audience : f.audiences()) {
+                if (!anyMatches(kerberosTargets, audience)) {
+                    return new Mismatch(Kind.AUDIENCE, "audience " + audience + " is not one of the policy's kerberos_targets");
+                }
             }
         }
         // RFC 8707 resources are matched against the policy's resources, or, when it lists none,

@@ -199,10 +199,22 @@ class PolicyEvaluatorTest {
                         refusal(INVALID_SCOPE, NO_DEFAULT, "ledger")),
                 c("Kerberos tickets carry no scope",
                         allow("s4u").audiences(POSTGRES).requestedTokenTypes(TokenType.KERBEROS_KRB_CRED).scopes()
-                                .defaultScopes(),
+                                .defaultScopes().kerberosTargets(POSTGRES),
                         facts().jwt(IDP, "alice").audiences(POSTGRES).requestedTokenType(TokenType.KERBEROS_KRB_CRED)
                                 .scopes("ledger:read"),
-                        permit("s4u", Set.of(), TEN_MINUTES)));
+                        permit("s4u", Set.of(), TEN_MINUTES)),
+                c("Kerberos target glob", allow("s4u").audiences("postgres/*").kerberosTargets("postgres/*@CORP.EXAMPLE"),
+                        facts().jwt(IDP, "alice").audiences(POSTGRES).requestedTokenType(TokenType.KERBEROS_CCACHE),
+                        permit("s4u", Set.of(), TEN_MINUTES)),
+                c("audience allowed but not among the Kerberos targets",
+                        allow("s4u").audiences("postgres/*").kerberosTargets("postgres/other@CORP.EXAMPLE"),
+                        facts().jwt(IDP, "alice").audiences(POSTGRES).requestedTokenType(TokenType.KERBEROS_KRB_CRED),
+                        refusal(INVALID_TARGET, AUDIENCE_NOT_PERMITTED, null)),
+                c("no Kerberos targets: no tickets, even for a listed audience", allow("s4u").audiences(POSTGRES),
+                        facts().jwt(IDP, "alice").audiences(POSTGRES).requestedTokenType(TokenType.KERBEROS_KRB_CRED),
+                        refusal(INVALID_TARGET, AUDIENCE_NOT_PERMITTED, null)),
+                c("Kerberos targets do not restrict JWTs", allow("ledger").kerberosTargets(POSTGRES), facts(),
+                        permit("ledger", READ, TEN_MINUTES)));
     }
 
     static Stream<Arguments> lifetimes() {

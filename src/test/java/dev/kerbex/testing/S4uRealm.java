@@ -18,13 +18,43 @@ public final class S4uRealm implements AutoCloseable {
     public static final String WEB = "HTTP/web.s4u.test@S4U.TEST";
     public static final String ALICE = "alice@S4U.TEST";
 
+    public static final String NO_PROTOCOL_TRANSITION = "HTTP/noproto.s4u.test@S4U.TEST";
+
+    private static S4uRealm shared;
+
     private final Path dir;
 
     private S4uRealm(Path dir) {
         this.dir = dir;
     }
 
-    public static S4uRealm start() throws IOException, InterruptedException {
+    /**
+     * The JVM's one realm, started on first use and stopped when the JVM exits: the JDK's Kerberos configuration
+     * is global, so every test of a JVM must talk to the same realm.
+     */
+    public static synchronized S4uRealm shared() {
+        if (shared == null) {
+            try {
+                shared = start();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            S4uRealm realm = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    realm.close();
+                } catch (Exception e) {
+                    // the JVM is going away
+                }
+            }));
+        }
+        return shared;
+    }
+
+    private static S4uRealm start() throws IOException, InterruptedException {
         Path dir = Path.of("target", "s4u-realm").toAbsolutePath();
         int port = freePortPair();
         run("scripts/s4u-realm.sh", "start", dir.toString(), Integer.toString(port));
@@ -46,6 +76,11 @@ public final class S4uRealm implements AutoCloseable {
     public void stopKdc() throws IOException, InterruptedException {
         Path pid = dir.resolve("krb5kdc.pid");
         run("sh", "-c", "p=$(cat " + pid + "); kill $p; while kill -0 $p 2>/dev/null; do sleep 0.05; done");
+    }
+
+    /** Starts the KDC again after {@link #stopKdc()}. */
+    public void startKdc() throws IOException, InterruptedException {
+        run("scripts/s4u-realm.sh", "start-kdc", dir.toString());
     }
 
     @Override

@@ -1,0 +1,53 @@
+package dev.kerbex.exchange;
+
+import dev.kerbex.policy.ClaimTemplates;
+import dev.kerbex.protocol.OAuthErrorCode;
+import dev.kerbex.protocol.OAuthException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The variables policy templates see (SPEC §7 "Grant"): the subject's string and number claims, then
+ * {@code principal}, {@code realm}, {@code krb_principal} and {@code client_id}, which no claim can shadow.
+ * Shared by every issuer, so a template means the same for a JWT and for a Kerberos ticket.
+ */
+public final class TemplateVariables {
+    private TemplateVariables() {
+    }
+
+    public static Map<String, Object> of(ExchangeContext ctx) {
+        VerifiedSubject s = ctx.subject();
+        Map<String, Object> vars = new HashMap<>(s.claims());
+        vars.put("principal", s.principal());
+        if (s.realm() != null) {
+            vars.put("realm", s.realm());
+        }
+        String krbPrincipal = krbPrincipal(s);
+        if (krbPrincipal != null) {
+            vars.put("krb_principal", krbPrincipal);
+        }
+        vars.put("client_id", ctx.client().clientId());
+        return vars;
+    }
+
+    /**
+     * The Kerberos identity behind the subject: the verified principal of an AP-REQ, or the {@code krb_principal}
+     * a token of this tenant carries (kept along an exchange chain for the inverse path, SPEC §6).
+     */
+    public static String krbPrincipal(VerifiedSubject s) {
+        if (s.isKerberos()) {
+            return s.principal();
+        }
+        return s.claims().get("krb_principal") instanceof String k ? k : null;
+    }
+
+    /** Renders a policy template; a variable the subject lacks refuses the exchange (SPEC §4 wording). */
+    public static String render(String template, Map<String, Object> variables, String what) {
+        try {
+            return ClaimTemplates.render(template, variables);
+        } catch (IllegalArgumentException e) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "subject_token: lacks a claim the policy's " + what
+                    + " needs", e.getMessage());
+        }
+    }
+}
