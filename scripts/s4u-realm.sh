@@ -22,7 +22,7 @@ MASTER_PW=kdc-master-password
 install_packages() {
   local missing=()
   for cmd in slapd:slapd ldapadd:ldap-utils krb5kdc:krb5-kdc kadmin.local:krb5-admin-server \
-             kdb5_ldap_util:krb5-kdc-ldap kinit:krb5-user; do
+             kdb5_ldap_util:krb5-kdc-ldap kinit:krb5-user gss-server:krb5-gss-samples; do
     command -v "${cmd%%:*}" > /dev/null 2>&1 || [ -x "/usr/sbin/${cmd%%:*}" ] || missing+=("${cmd##*:}")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -41,7 +41,7 @@ install_packages() {
   export DEBIAN_FRONTEND=noninteractive
   local rc=0
   { apt-get update -qq && apt-get install -y -qq krb5-kdc krb5-kdc-ldap krb5-admin-server krb5-user slapd \
-      ldap-utils > /dev/null; } || rc=$?
+      ldap-utils krb5-gss-samples > /dev/null; } || rc=$?
   [ -n "$guard" ] && rm -f "$guard"
   return $rc
 }

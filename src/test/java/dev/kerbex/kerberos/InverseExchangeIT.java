@@ -138,6 +138,39 @@ class InverseExchangeIT {
 
     @Test
     @Order(2)
+    void ccacheWhenUsedByMitGssSampleClientThenTheTargetServerAcceptsAlice() throws Exception {
+        Response r = inverse(aliceJwt(), CCACHE, S4uRealm.POSTGRES);
+        r.then().statusCode(200);
+        Path ccache = Files.createTempFile("kerbex-it", ".ccache");
+        Files.write(ccache, Base64.getUrlDecoder().decode(r.path("access_token").toString()));
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        // MIT's GSS sample server, with nothing but postgres's keytab, and its client with nothing but the ccache.
+        ProcessBuilder server = new ProcessBuilder("gss-server", "-port", Integer.toString(port), "-once",
+                "-keytab", realm.keytab("postgres").toString(), "postgres@db.s4u.test").redirectErrorStream(true);
+        server.environment().put("KRB5_CONFIG", realm.krb5Conf().toString());
+        Process gssServer = server.start();
+        try {
+            Thread.sleep(300);
+            ProcessBuilder client = new ProcessBuilder("gss-client", "-port", Integer.toString(port), "127.0.0.1",
+                    "postgres@db.s4u.test", "hello from alice").redirectErrorStream(true);
+            client.environment().put("KRB5_CONFIG", realm.krb5Conf().toString());
+            client.environment().put("KRB5CCNAME", "FILE:" + ccache);
+            Process gssClient = client.start();
+            String clientOut = new String(gssClient.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(gssClient.waitFor()).as(clientOut).isZero();
+            assertThat(gssServer.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String serverOut = new String(gssServer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(serverOut).contains("\"alice@S4U.TEST\"").contains("hello from alice");
+        } finally {
+            gssServer.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(2)
     void krbCredWhenExchangedThenTheTargetAcceptsItAndItEndsBeforeTheSubjectToken() throws Exception {
         String jwt = aliceJwt();
         Instant subjectExp = SignedJWT.parse(jwt).getJWTClaimsSet().getExpirationTime().toInstant();
