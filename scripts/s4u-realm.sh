@@ -146,27 +146,24 @@ CONF
   kadmin.local -q "ktadd -k $dir/noproto.keytab HTTP/noproto.s4u.test" > /dev/null
 
   # Constrained delegation (MIT: only with the LDAP backend): Kerbex may go on to postgres, not to web.
-  local kerbex_dn
-  kerbex_dn=$(ldapsearch -x -LLL -o ldif-wrap=no -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" -b "$BASE" \
-    "(krbPrincipalName=HTTP/kerbex.s4u.test@$REALM)" dn | sed -n 's/^dn: //p')
-  ldapmodify -x -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" > /dev/null <<LDIF
-dn: $kerbex_dn
-changetype: modify
-add: krbAllowedToDelegateTo
-krbAllowedToDelegateTo: postgres/db.s4u.test@$REALM
-LDIF
-  local noproto_dn
-  noproto_dn=$(ldapsearch -x -LLL -o ldif-wrap=no -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" -b "$BASE" \
-    "(krbPrincipalName=HTTP/noproto.s4u.test@$REALM)" dn | sed -n 's/^dn: //p')
-  ldapmodify -x -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" > /dev/null <<LDIF
-dn: $noproto_dn
-changetype: modify
-add: krbAllowedToDelegateTo
-krbAllowedToDelegateTo: postgres/db.s4u.test@$REALM
-LDIF
+  allow_delegation "$port" HTTP/kerbex.s4u.test postgres/db.s4u.test
+  allow_delegation "$port" HTTP/noproto.s4u.test postgres/db.s4u.test
 
   /usr/sbin/krb5kdc -P "$dir/krb5kdc.pid"
   echo "realm $REALM: slapd ldap://127.0.0.1:$port/, KDC 127.0.0.1:$kdc_port, krb5.conf $dir/krb5.conf"
+}
+
+# Adds krbAllowedToDelegateTo TARGET to the LDAP entry of PRINCIPAL (both without realm).
+allow_delegation() {
+  local port=$1 principal=$2 target=$3 dn
+  dn=$(ldapsearch -x -LLL -o ldif-wrap=no -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" -b "$BASE" \
+    "(krbPrincipalName=$principal@$REALM)" dn | sed -n 's/^dn: //p')
+  ldapmodify -x -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" > /dev/null <<LDIF
+dn: $dn
+changetype: modify
+add: krbAllowedToDelegateTo
+krbAllowedToDelegateTo: $target@$REALM
+LDIF
 }
 
 stop_realm() {

@@ -1,7 +1,6 @@
 package dev.kerbex.kerberos;
 
 import org.apache.kerby.asn1.Asn1FieldInfo;
-import org.apache.kerby.asn1.EnumType;
 import org.apache.kerby.asn1.ExplicitField;
 import org.apache.kerby.asn1.type.Asn1Integer;
 import org.apache.kerby.kerberos.kerb.type.KerberosString;
@@ -26,19 +25,9 @@ final class EncKdcReplyPart extends KrbAppSequenceType {
     static final int TGS_TAG = 26;
     static final int AS_TAG = 25;
 
-    enum Field implements EnumType {
+    enum Field implements ContextTag {
         KEY, LAST_REQ, NONCE, KEY_EXPIRATION, FLAGS, AUTHTIME, STARTTIME, ENDTIME, RENEW_TILL, SREALM, SNAME, CADDR,
-        ENCRYPTED_PA_DATA;
-
-        @Override
-        public int getValue() {
-            return ordinal();
-        }
-
-        @Override
-        public String getName() {
-            return name();
-        }
+        ENCRYPTED_PA_DATA
     }
 
     private static final Asn1FieldInfo[] FIELDS = {

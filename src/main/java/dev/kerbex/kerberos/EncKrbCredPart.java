@@ -1,7 +1,6 @@
 package dev.kerbex.kerberos;
 
 import org.apache.kerby.asn1.Asn1FieldInfo;
-import org.apache.kerby.asn1.EnumType;
 import org.apache.kerby.asn1.ExplicitField;
 import org.apache.kerby.asn1.type.Asn1Integer;
 import org.apache.kerby.kerberos.kerb.type.KerberosTime;
@@ -19,18 +18,8 @@ import org.apache.kerby.kerberos.kerb.type.base.HostAddress;
 public final class EncKrbCredPart extends KrbAppSequenceType {
     static final int TAG = 29;
 
-    enum Field implements EnumType {
-        TICKET_INFO, NONCE, TIMESTAMP, USEC, S_ADDRESS, R_ADDRESS;
-
-        @Override
-        public int getValue() {
-            return ordinal();
-        }
-
-        @Override
-        public String getName() {
-            return name();
-        }
+    enum Field implements ContextTag {
+        TICKET_INFO, NONCE, TIMESTAMP, USEC, S_ADDRESS, R_ADDRESS
     }
 
     /** SEQUENCE OF KrbCredInfo. */

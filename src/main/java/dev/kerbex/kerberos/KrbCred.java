@@ -1,7 +1,6 @@
 package dev.kerbex.kerberos;
 
 import org.apache.kerby.asn1.Asn1FieldInfo;
-import org.apache.kerby.asn1.EnumType;
 import org.apache.kerby.asn1.ExplicitField;
 import org.apache.kerby.asn1.type.Asn1Integer;
 import org.apache.kerby.kerberos.kerb.type.base.EncryptedData;
@@ -17,18 +16,8 @@ import org.apache.kerby.kerberos.kerb.type.ticket.Tickets;
  * <p>Public with a public constructor only because Kerby's decoder instantiates field types reflectively.
  */
 public final class KrbCred extends KrbMessage {
-    enum Field implements EnumType {
-        PVNO, MSG_TYPE, TICKETS, ENC_PART;
-
-        @Override
-        public int getValue() {
-            return ordinal();
-        }
-
-        @Override
-        public String getName() {
-            return name();
-        }
+    enum Field implements ContextTag {
+        PVNO, MSG_TYPE, TICKETS, ENC_PART
     }
 
     private static final Asn1FieldInfo[] FIELDS = {

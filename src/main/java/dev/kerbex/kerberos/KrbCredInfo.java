@@ -1,7 +1,6 @@
 package dev.kerbex.kerberos;
 
 import org.apache.kerby.asn1.Asn1FieldInfo;
-import org.apache.kerby.asn1.EnumType;
 import org.apache.kerby.asn1.ExplicitField;
 import org.apache.kerby.kerberos.kerb.type.KerberosString;
 import org.apache.kerby.kerberos.kerb.type.KerberosTime;
@@ -19,18 +18,8 @@ import org.apache.kerby.kerberos.kerb.type.ticket.TicketFlags;
  * <p>Public with a public constructor only because Kerby's decoder instantiates field types reflectively.
  */
 public final class KrbCredInfo extends KrbSequenceType {
-    enum Field implements EnumType {
-        KEY, PREALM, PNAME, FLAGS, AUTHTIME, STARTTIME, ENDTIME, RENEW_TILL, SREALM, SNAME, CADDR;
-
-        @Override
-        public int getValue() {
-            return ordinal();
-        }
-
-        @Override
-        public String getName() {
-            return name();
-        }
+    enum Field implements ContextTag {
+        KEY, PREALM, PNAME, FLAGS, AUTHTIME, STARTTIME, ENDTIME, RENEW_TILL, SREALM, SNAME, CADDR
     }
 
     private static final Asn1FieldInfo[] FIELDS = {

@@ -9,7 +9,6 @@ import java.security.MessageDigest;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kerby.asn1.Asn1FieldInfo;
-import org.apache.kerby.asn1.EnumType;
 import org.apache.kerby.asn1.ExplicitField;
 import org.apache.kerby.kerberos.kerb.type.KerberosString;
 import org.apache.kerby.kerberos.kerb.type.KrbSequenceType;
@@ -31,18 +30,8 @@ public final class PaForUser extends KrbSequenceType {
     private static final String AUTH_PACKAGE = "Kerberos";
     private static final int KEY_USAGE = 17;
 
-    enum Field implements EnumType {
-        USER_NAME, USER_REALM, CKSUM, AUTH_PACKAGE;
-
-        @Override
-        public int getValue() {
-            return ordinal();
-        }
-
-        @Override
-        public String getName() {
-            return name();
-        }
+    enum Field implements ContextTag {
+        USER_NAME, USER_REALM, CKSUM, AUTH_PACKAGE
     }
 
     private static final Asn1FieldInfo[] FIELDS = {

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kerby.asn1.Asn1FieldInfo;
-import org.apache.kerby.asn1.EnumType;
 import org.apache.kerby.asn1.ExplicitField;
 import org.apache.kerby.asn1.type.Asn1Flags;
 import org.apache.kerby.kerberos.kerb.KrbCodec;
@@ -233,18 +232,8 @@ final class TgsExchange {
      * <p>Public with a public constructor only because Kerby's decoder instantiates field types reflectively.
      */
     public static final class PaPacOptions extends KrbSequenceType {
-        enum Field implements EnumType {
-            FLAGS;
-
-            @Override
-            public int getValue() {
-                return ordinal();
-            }
-
-            @Override
-            public String getName() {
-                return name();
-            }
+        enum Field implements ContextTag {
+            FLAGS
         }
 
         private static final Asn1FieldInfo[] FIELDS = {new ExplicitField(Field.FLAGS, Asn1Flags.class)};
