@@ -21,8 +21,9 @@ import org.hibernate.Session;
 
 /**
  * The admin API's reads and guarded writes (SPEC §8). Every write checks the caller's entity tag under a row
- * lock, keeps an immutable policy revision, and writes its admin audit event in the same transaction: a change
- * and its audit row are committed together or not at all.
+ * lock, keeps an immutable policy revision, and writes its admin audit event and its change notification
+ * ({@link ChangeFeed}) in the same transaction: a change, its audit row and its announcement to the other replicas
+ * are committed together or not at all.
  */
 @ApplicationScoped
 public class AdminStore {
@@ -341,6 +342,9 @@ public class AdminStore {
                 ps.executeUpdate();
             }
         });
+        if ("success".equals(outcome)) {
+            ChangeFeed.announce(em(), tenantId); // delivered to every replica when this transaction commits
+        }
     }
 
     private static String truncate(String s, int max) {
