@@ -1,6 +1,9 @@
 package dev.kerbex.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerbex.client.OAuthClient;
+import dev.kerbex.representation.TrustedIssuerRepresentation;
 import dev.kerbex.tenant.Tenant;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,9 +58,11 @@ public class AdminStore {
     }
 
     private final TenantStore tenants;
+    private final ObjectMapper json;
 
-    public AdminStore(TenantStore tenants) {
+    public AdminStore(TenantStore tenants, ObjectMapper json) {
         this.tenants = tenants;
+        this.json = json;
     }
 
     private static EntityManager em() {
@@ -288,6 +293,109 @@ public class AdminStore {
         em().flush();
         audit(tenantId, "success", null, null, change);
         return new Write<>(Status.DONE, before);
+    }
+
+    // ---- trusted issuers
+
+    /** A stored trusted issuer: its opaque id, the declarative file's object, and its version (the ETag). */
+    public record StoredTrustedIssuer(String id, TrustedIssuerRepresentation issuer, Instant createdAt, Instant updatedAt,
+            long version) {
+    }
+
+    @Transactional
+    public List<StoredTrustedIssuer> trustedIssuers(String tenantId) {
+        return em().createQuery("from TrustedIssuerEntity where tenantId = ?1 order by issuer", TrustedIssuerEntity.class)
+                .setParameter(1, tenantId).getResultList().stream().map(this::toStored).toList();
+    }
+
+    @Transactional
+    public Optional<StoredTrustedIssuer> trustedIssuer(String tenantId, UUID id) {
+        TrustedIssuerEntity e = em().find(TrustedIssuerEntity.class, id);
+        return e == null || !e.tenantId.equals(tenantId) ? Optional.empty() : Optional.of(toStored(e));
+    }
+
+    /** Creates a trusted issuer at version 0; CONFLICT when the tenant already trusts that {@code issuer}. */
+    @Transactional
+    public Write<StoredTrustedIssuer> createTrustedIssuer(String tenantId, TrustedIssuerRepresentation r, Change change) {
+        if (issuerTaken(tenantId, r.issuer(), null)) {
+            return Write.of(Status.CONFLICT);
+        }
+        TrustedIssuerEntity e = new TrustedIssuerEntity();
+        e.id = UUID.randomUUID();
+        e.tenantId = tenantId;
+        e.issuer = r.issuer();
+        e.jwksUri = r.jwksUri();
+        e.document = write(r);
+        e.createdAt = Instant.now();
+        e.updatedAt = e.createdAt;
+        em().persist(e);
+        em().flush();
+        audit(tenantId, "success", null, null, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
+    /** Replaces a trusted issuer (its {@code issuer} included) when its version is still {@code expectedVersion}. */
+    @Transactional
+    public Write<StoredTrustedIssuer> updateTrustedIssuer(String tenantId, UUID id, long expectedVersion,
+            TrustedIssuerRepresentation r, Change change) {
+        TrustedIssuerEntity e = em().find(TrustedIssuerEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (e == null || !e.tenantId.equals(tenantId)) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        if (e.version != expectedVersion) {
+            return Write.of(Status.STALE);
+        }
+        if (issuerTaken(tenantId, r.issuer(), id)) {
+            return Write.of(Status.CONFLICT);
+        }
+        e.issuer = r.issuer();
+        e.jwksUri = r.jwksUri();
+        e.document = write(r);
+        e.updatedAt = Instant.now();
+        em().flush();
+        audit(tenantId, "success", null, null, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
+    @Transactional
+    public Write<StoredTrustedIssuer> deleteTrustedIssuer(String tenantId, UUID id, long expectedVersion, Change change) {
+        TrustedIssuerEntity e = em().find(TrustedIssuerEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (e == null || !e.tenantId.equals(tenantId)) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        if (e.version != expectedVersion) {
+            return Write.of(Status.STALE);
+        }
+        StoredTrustedIssuer before = toStored(e);
+        em().remove(e);
+        em().flush();
+        audit(tenantId, "success", null, null, change);
+        return new Write<>(Status.DONE, before);
+    }
+
+    private boolean issuerTaken(String tenantId, String issuer, UUID except) {
+        return em().createQuery("select id from TrustedIssuerEntity where tenantId = ?1 and issuer = ?2", UUID.class)
+                .setParameter(1, tenantId).setParameter(2, issuer).getResultStream()
+                .anyMatch(found -> !found.equals(except));
+    }
+
+    private StoredTrustedIssuer toStored(TrustedIssuerEntity e) {
+        TrustedIssuerRepresentation r;
+        try {
+            r = json.readValue(e.document, TrustedIssuerRepresentation.class);
+        } catch (JsonProcessingException ex) {
+            r = new TrustedIssuerRepresentation(e.issuer, e.jwksUri, null);
+        }
+        return new StoredTrustedIssuer(e.id.toString(), new TrustedIssuerRepresentation(e.issuer, e.jwksUri,
+                r.algorithms()), e.createdAt, e.updatedAt, e.version);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A refused admin write (invalid body, stale or missing tag): audited on its own, nothing else changes. */

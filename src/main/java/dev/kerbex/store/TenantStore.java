@@ -156,6 +156,7 @@ public class TenantStore {
         boolean created = e == null;
         if (created) {
             e = new TrustedIssuerEntity();
+            e.id = UUID.randomUUID();
             e.tenantId = tenantId;
             e.issuer = issuer.issuer();
             e.createdAt = now;
