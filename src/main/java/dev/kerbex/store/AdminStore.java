@@ -201,6 +201,56 @@ public class AdminStore {
         return new Write<>(Status.DONE, before);
     }
 
+    /**
+     * Makes an old revision's document current again as a new revision (history is never rewritten), when the
+     * latest revision is still {@code expectedRevision}. A deleted policy is re-created under its id, its history
+     * continuing. CONFLICT when another policy has taken the name meanwhile.
+     */
+    @Transactional
+    public Write<StoredPolicy> restorePolicy(String tenantId, UUID id, String name, String document, int expectedRevision,
+            Change change) {
+        PolicyEntity e = em().find(PolicyEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (e != null && !e.tenantId.equals(tenantId)) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        int latest;
+        if (e != null) {
+            latest = e.revision;
+        } else {
+            Integer max = em().createQuery("select max(revision) from PolicyRevisionEntity where tenantId = ?1"
+                    + " and policyId = ?2", Integer.class).setParameter(1, tenantId).setParameter(2, id).getSingleResult();
+            if (max == null) {
+                return Write.of(Status.NOT_FOUND);
+            }
+            latest = max;
+        }
+        if (latest != expectedRevision) {
+            return Write.of(Status.STALE);
+        }
+        if (nameTaken(tenantId, name, id)) {
+            return Write.of(Status.CONFLICT);
+        }
+        Instant now = Instant.now();
+        boolean recreated = e == null;
+        if (recreated) {
+            e = new PolicyEntity();
+            e.id = id;
+            e.tenantId = tenantId;
+            e.createdAt = now;
+        }
+        e.revision = latest + 1;
+        e.name = name;
+        e.document = document;
+        e.updatedAt = now;
+        if (recreated) {
+            em().persist(e); // a concurrent restore of the same deleted policy fails on the key: the caller answers 412
+        }
+        revision(e, false, change.actor());
+        em().flush();
+        audit(tenantId, "success", e.id, e.revision, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
     // ---- clients
 
     /** A stored client as the admin API may show it: whether it has a secret, never the hash. */

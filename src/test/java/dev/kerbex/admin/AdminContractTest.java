@@ -82,6 +82,14 @@ class AdminContractTest {
         as(admin).header("If-Match", "\"2\"").delete(path).then().statusCode(204);
         as(admin).get(path).then().statusCode(404);
         as(admin).get(path + "/revisions").then().statusCode(200);
+        as(admin).post(path + "/revisions/1/restore").then().statusCode(428);
+        as(admin).header("If-Match", "\"1\"").post(path + "/revisions/1/restore").then().statusCode(412);
+        as(admin).header("If-Match", "\"3\"").post(path + "/revisions/3/restore").then().statusCode(409);
+        as(admin).header("If-Match", "\"3\"").post(path + "/revisions/7/restore").then().statusCode(404);
+        as(AdminTokens.token("v", "tenant-viewer:" + t)).header("If-Match", "\"3\"").post(path + "/revisions/1/restore")
+                .then().statusCode(403);
+        as(admin).header("If-Match", "\"3\"").post(path + "/revisions/1/restore").then().statusCode(200);
+        as(admin).get(path).then().statusCode(200);
     }
 
     @Test
