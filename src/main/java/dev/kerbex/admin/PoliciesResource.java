@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,8 +98,9 @@ public class PoliciesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@PathParam("tenant") String tenant, byte[] body,
+    public Response create(@PathParam("tenant") String tenant, InputStream input,
             @Context HttpServerRequest http) {
+        byte[] body = StrictJson.bytes(input);
         AdminCaller caller = support.caller(identity);
         support.mayWrite(caller, tenant);
         String requestId = AdminSupport.requestId();
@@ -141,8 +143,9 @@ public class PoliciesResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response update(@PathParam("tenant") String tenant, @PathParam("id") String id,
-            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, byte[] body,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, InputStream input,
             @Context HttpServerRequest http) {
+        byte[] body = StrictJson.bytes(input);
         AdminCaller caller = support.caller(identity);
         support.mayWrite(caller, tenant);
         AdminStore.StoredPolicy before = find(tenant, id).orElseThrow(AdminProblem::notFound);

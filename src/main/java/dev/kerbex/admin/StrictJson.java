@@ -41,6 +41,22 @@ final class StrictJson {
     private StrictJson() {
     }
 
+    /**
+     * The body, read up to one byte more than the limit: a larger body is never read in full (so it never meets the
+     * HTTP layer's 1 MiB limit, which would answer a bare 413), and {@link #read(byte[], Class)} refuses it with the
+     * problem 413. Resources call this first, so a body within the limit is consumed whatever they answer.
+     */
+    static byte[] bytes(java.io.InputStream body) {
+        if (body == null) {
+            return new byte[0];
+        }
+        try {
+            return body.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (java.io.IOException e) {
+            throw AdminProblem.invalid(List.of(new FieldError("", "unreadable body")));
+        }
+    }
+
     /** @throws AdminProblem 413 for an oversized body, 400 listing every structural error */
     static <T extends Record> T read(byte[] body, Class<T> type) {
         if (body != null && body.length > MAX_BODY_BYTES) {

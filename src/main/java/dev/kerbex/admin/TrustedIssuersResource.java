@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,7 +95,8 @@ public class TrustedIssuersResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@PathParam("tenant") String tenant, byte[] body, @Context HttpServerRequest http) {
+    public Response create(@PathParam("tenant") String tenant, InputStream input, @Context HttpServerRequest http) {
+        byte[] body = StrictJson.bytes(input);
         AdminCaller caller = support.caller(identity);
         support.mayWrite(caller, tenant);
         String requestId = AdminSupport.requestId();
@@ -135,7 +137,8 @@ public class TrustedIssuersResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response update(@PathParam("tenant") String tenant, @PathParam("id") String id,
-            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, byte[] body, @Context HttpServerRequest http) {
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, InputStream input, @Context HttpServerRequest http) {
+        byte[] body = StrictJson.bytes(input);
         AdminCaller caller = support.caller(identity);
         support.mayWrite(caller, tenant);
         AdminStore.StoredTrustedIssuer before = find(tenant, id).orElseThrow(AdminProblem::notFound);

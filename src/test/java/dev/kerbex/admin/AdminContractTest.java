@@ -144,6 +144,8 @@ class AdminContractTest {
         as(admin).get(path).then().statusCode(200);
         invalid(admin).body("{\"issuer\": \"nope\", \"algorithms\": [\"HS256\"]}").post(base).then().statusCode(400);
         invalid(admin).body("{\"issuer\": 1, \"x\": true}").post(base).then().statusCode(400);
+        invalid(admin).body("{\"issuer\": \"" + "a".repeat(100 * 1024) + "\"}").post(base).then().statusCode(413);
+        invalid(admin).body("{\"issuer\": \"" + "a".repeat(2 * 1024 * 1024) + "\"}").post(base).then().statusCode(413);
         String update = "{\"id\": \"" + id + "\", \"issuer\": \"https://idp.example.test\", \"jwks_uri\": "
                 + "\"https://idp.example.test/keys\"}";
         as(admin).body(update).put(path).then().statusCode(428);
