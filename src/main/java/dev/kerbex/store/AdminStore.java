@@ -79,6 +79,9 @@ public class AdminStore {
 
     @Transactional
     public Optional<StoredTenant> tenant(String id) {
+        if (id == null || !dev.kerbex.tenant.TenantDirectory.TENANT_ID.matcher(id).matches()) {
+            return Optional.empty(); // never a tenant, and a NUL in it would fail the query
+        }
         return Optional.ofNullable(em().find(TenantEntity.class, id)).map(AdminStore::toStored);
     }
 
@@ -266,6 +269,9 @@ public class AdminStore {
 
     @Transactional
     public Optional<StoredClient> client(String tenantId, String clientId) {
+        if (clientId == null || clientId.indexOf('\u0000') >= 0) {
+            return Optional.empty(); // PostgreSQL text cannot hold a NUL: no such client
+        }
         return Optional.ofNullable(em().find(ClientEntity.class, new ClientEntity.Key(tenantId, clientId)))
                 .map(AdminStore::toStored);
     }
