@@ -111,6 +111,8 @@ public class AuditEventsResource {
     private static void text(String name, String value, List<String> bad) {
         if (value != null && (value.isEmpty() || value.length() > MAX_VALUE)) {
             bad.add(name + ": must be 1 to " + MAX_VALUE + " characters");
+        } else if (value != null && value.indexOf('\u0000') >= 0) {
+            bad.add(name + ": must not contain NUL characters"); // PostgreSQL text cannot hold one
         }
     }
 

@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,8 @@ public class ClientsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@PathParam("tenant") String tenant, byte[] body, @Context HttpServerRequest http) {
+    public Response create(@PathParam("tenant") String tenant, InputStream input, @Context HttpServerRequest http) {
+        byte[] body = StrictJson.bytes(input);
         AdminCaller caller = support.caller(identity);
         support.mayWrite(caller, tenant);
         String requestId = AdminSupport.requestId();
@@ -133,7 +135,8 @@ public class ClientsResource {
     @Path("{client}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response update(@PathParam("tenant") String tenant, @PathParam("client") String clientId,
-            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, byte[] body, @Context HttpServerRequest http) {
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, InputStream input, @Context HttpServerRequest http) {
+        byte[] body = StrictJson.bytes(input);
         AdminCaller caller = support.caller(identity);
         support.mayWrite(caller, tenant);
         AdminStore.StoredClient before = store.client(tenant, clientId).orElseThrow(AdminProblem::notFound);

@@ -25,6 +25,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -94,7 +95,8 @@ public class EvaluateResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public EvaluateResponse evaluate(@PathParam("tenant") String tenant, byte[] body) {
+    public EvaluateResponse evaluate(@PathParam("tenant") String tenant, InputStream input) {
+        byte[] body = StrictJson.bytes(input);
         support.mayRead(support.caller(identity), tenant);
         EvaluateRequest r = StrictJson.read(body, EvaluateRequest.class);
         TenantSnapshot snapshot = directory.find(tenant).orElseThrow(AdminProblem::notFound);

@@ -29,6 +29,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,8 +98,9 @@ public class PoliciesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(@PathParam("tenant") String tenant, byte[] body,
+    public Response create(@PathParam("tenant") String tenant, InputStream input,
             @Context HttpServerRequest http) {
+        byte[] body = StrictJson.bytes(input);
         AdminCaller caller = support.caller(identity);
         support.mayWrite(caller, tenant);
         String requestId = AdminSupport.requestId();
@@ -141,8 +143,9 @@ public class PoliciesResource {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response update(@PathParam("tenant") String tenant, @PathParam("id") String id,
-            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, byte[] body,
+            @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, InputStream input,
             @Context HttpServerRequest http) {
+        byte[] body = StrictJson.bytes(input);
         AdminCaller caller = support.caller(identity);
         support.mayWrite(caller, tenant);
         AdminStore.StoredPolicy before = find(tenant, id).orElseThrow(AdminProblem::notFound);
@@ -194,6 +197,67 @@ public class PoliciesResource {
             return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         } catch (AdminProblem p) {
             throw support.refused(p, caller, tenant, uuid, "delete", "policy", requestId, source);
+        }
+    }
+
+    /**
+     * Makes revision {@code revision}'s document current again, as a new revision: history is never rewritten.
+     * {@code If-Match} names the latest revision (428 without, 412 when stale), which for a deleted policy is its
+     * deletion; such a policy is re-created under the same id, its history continuing. A revision that records a
+     * deletion, or whose document would not be accepted today (a client it names is gone, another policy has its
+     * name), is refused with 409 and nothing changes.
+     */
+    @POST
+    @Path("{id}/revisions/{revision}/restore")
+    public Response restore(@PathParam("tenant") String tenant, @PathParam("id") String id,
+            @PathParam("revision") String revision, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @Context HttpServerRequest http) {
+        AdminCaller caller = support.caller(identity);
+        support.mayWrite(caller, tenant);
+        UUID uuid = uuid(id).orElseThrow(AdminProblem::notFound);
+        List<AdminStore.Revision> history = store.revisions(tenant, uuid);
+        AdminStore.Revision target = history.stream().filter(r -> Integer.toString(r.revision()).equals(revision))
+                .findFirst().orElseThrow(AdminProblem::notFound);
+        String requestId = AdminSupport.requestId();
+        String source = AdminSupport.source(http);
+        try {
+            int expected = (int) Math.min(Integer.MAX_VALUE, support.expectedVersion(ifMatch));
+            if (target.deleted()) {
+                throw AdminProblem.conflict("revision " + target.revision()
+                        + " records the deletion; restore an earlier revision");
+            }
+            PolicyRepresentation restored = parse(target.document());
+            try {
+                validate(tenant, restored, uuid, new ArrayList<>());
+            } catch (AdminProblem invalid) {
+                throw AdminProblem.conflict("revision " + target.revision() + " cannot be restored as it is: "
+                        + String.join("; ", invalid.errors().stream().map(e -> e.pointer() + ": " + e.message()).toList()));
+            }
+            Optional<AdminStore.StoredPolicy> current = store.policy(tenant, uuid);
+            ObjectNode d = support.details("restore", "policy").put("name", restored.name())
+                    .put("restored_revision", target.revision());
+            d.set("before", current.<com.fasterxml.jackson.databind.JsonNode>map(p -> json.valueToTree(parse(p.document())))
+                    .orElse(json.nullNode()));
+            d.set("after", json.valueToTree(restored.withoutIdentity()));
+            AdminStore.Write<AdminStore.StoredPolicy> w;
+            try {
+                w = store.restorePolicy(tenant, uuid, restored.name(), write(restored.withoutIdentity()), expected,
+                        support.change(caller, requestId, source,
+                                "restore revision " + target.revision() + " of policy " + restored.name(), d));
+            } catch (RuntimeException e) {
+                if (!UniqueViolation.isCause(e)) {
+                    throw e;
+                }
+                w = AdminStore.Write.of(AdminStore.Status.STALE); // a concurrent restore of the deleted policy won
+            }
+            AdminProblem.requireFound(w);
+            if (w.status() == AdminStore.Status.CONFLICT) {
+                throw AdminProblem.conflict("a policy named " + restored.name() + " exists in the tenant");
+            }
+            directory.invalidate(tenant);
+            return withTag(Response.ok(representation(w.value())), w.value().revision());
+        } catch (AdminProblem p) {
+            throw support.refused(p, caller, tenant, uuid, "restore", "policy", requestId, source);
         }
     }
 

@@ -41,6 +41,22 @@ final class StrictJson {
     private StrictJson() {
     }
 
+    /**
+     * The body, read up to one byte more than the limit: a larger body is never read in full (so it never meets the
+     * HTTP layer's 1 MiB limit, which would answer a bare 413), and {@link #read(byte[], Class)} refuses it with the
+     * problem 413. Resources call this first, so a body within the limit is consumed whatever they answer.
+     */
+    static byte[] bytes(java.io.InputStream body) {
+        if (body == null) {
+            return new byte[0];
+        }
+        try {
+            return body.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (java.io.IOException e) {
+            throw AdminProblem.invalid(List.of(new FieldError("", "unreadable body")));
+        }
+    }
+
     /** @throws AdminProblem 413 for an oversized body, 400 listing every structural error */
     static <T extends Record> T read(byte[] body, Class<T> type) {
         if (body != null && body.length > MAX_BODY_BYTES) {
@@ -76,7 +92,10 @@ final class StrictJson {
         }
         Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
         if (raw == String.class) {
-            expect(node.isTextual(), "must be a string", pointer, errors);
+            if (expect(node.isTextual(), "must be a string", pointer, errors)) {
+                // PostgreSQL's text and jsonb cannot hold NUL: refused here rather than failing at the insert.
+                expect(node.textValue().indexOf('\u0000') < 0, "must not contain NUL characters", pointer, errors);
+            }
         } else if (raw == Integer.class || raw == int.class) {
             expect(node.isIntegralNumber() && node.canConvertToInt(), "must be an integer", pointer, errors);
         } else if (raw == Boolean.class || raw == boolean.class) {
@@ -91,7 +110,13 @@ final class StrictJson {
         } else if (raw == Map.class) {
             if (expect(node.isObject(), "must be an object", pointer, errors)) {
                 Type value = ((ParameterizedType) type).getActualTypeArguments()[1];
-                node.fields().forEachRemaining(f -> check(f.getValue(), value, pointer + "/" + escape(f.getKey()), errors));
+                node.fields().forEachRemaining(f -> {
+                    String member = pointer + "/" + escape(f.getKey());
+                    if (expect(f.getKey().indexOf('\u0000') < 0, "member names must not contain NUL characters", member,
+                            errors)) {
+                        check(f.getValue(), value, member, errors);
+                    }
+                });
             }
         } else if (raw.isRecord()) {
             if (expect(node.isObject(), "must be an object", pointer, errors)) {
@@ -121,8 +146,8 @@ final class StrictJson {
         return ok;
     }
 
-    /** RFC 6901 §3. */
+    /** RFC 6901 §3; a NUL is written as backslash-u0000 (pointers go to the audit trail, which cannot hold one). */
     static String escape(String name) {
-        return name.replace("~", "~0").replace("/", "~1");
+        return name.replace("~", "~0").replace("/", "~1").replace("\u0000", "\\u0000");
     }
 }

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,7 +72,8 @@ public class TenantsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(byte[] body, @Context HttpServerRequest http) {
+    public Response create(InputStream input, @Context HttpServerRequest http) {
+        byte[] body = StrictJson.bytes(input);
         AdminCaller caller = support.caller(identity);
         if (!caller.isAdmin()) {
             throw AdminProblem.forbidden("only kerbex-admin creates tenants");
@@ -118,7 +120,8 @@ public class TenantsResource {
     @Path("{tenant}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response update(@PathParam("tenant") String tenant, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-            byte[] body, @Context HttpServerRequest http) {
+            InputStream input, @Context HttpServerRequest http) {
+        byte[] body = StrictJson.bytes(input);
         AdminCaller caller = support.caller(identity);
         support.mayWrite(caller, tenant);
         String requestId = AdminSupport.requestId();

@@ -42,7 +42,11 @@ public class TenantProvisioner {
         int changed = QuarkusTransaction.requiringNew().call(() -> {
             int n = 0;
             for (TenantRepresentation t : tenants) {
-                n += applyOne(t, author);
+                int changedHere = applyOne(t, author);
+                if (changedHere > 0) {
+                    store.announceChange(t.id()); // replicas already running drop their copy on commit
+                }
+                n += changedHere;
             }
             return n;
         });

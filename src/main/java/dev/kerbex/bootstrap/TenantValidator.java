@@ -32,6 +32,9 @@ public final class TenantValidator {
     static final Duration MAX_TENANT_LIFETIME = Duration.ofHours(24);
     static final int MIN_SECRET_LENGTH = 12;
     static final int MAX_SECRET_BYTES = 72;
+    /** The widths of trusted_issuer.issuer and .jwks_uri. */
+    static final int MAX_ISSUER_LENGTH = 1024;
+    static final int MAX_JWKS_URI_LENGTH = 2048;
 
     private TenantValidator() {
     }
@@ -79,22 +82,7 @@ public final class TenantValidator {
         }
         List<TrustedIssuerRepresentation> issuers = t.trustedIssuers() == null ? List.of() : t.trustedIssuers();
         for (int i = 0; i < issuers.size(); i++) {
-            TrustedIssuerRepresentation ti = issuers.get(i);
-            String p = "/trusted_issuers/" + i;
-            if (ti == null || ti.issuer() == null || !absoluteUrl(ti.issuer())) {
-                errors.add(new FieldError(p + "/issuer", "required; an absolute URL"));
-            }
-            if (ti != null && ti.jwksUri() != null && !absoluteUrl(ti.jwksUri())) {
-                errors.add(new FieldError(p + "/jwks_uri", "not an absolute URL"));
-            }
-            List<String> algs = ti == null || ti.algorithms() == null ? List.of() : ti.algorithms();
-            for (int j = 0; j < algs.size(); j++) {
-                if (algs.get(j) == null || !TrustedIssuer.PERMITTED_ALGORITHMS.contains(algs.get(j))) {
-                    errors.add(new FieldError(p + "/algorithms/" + j,
-                            "not an allowed signature algorithm (asymmetric only: ES256, ES384, ES512, RS256, RS384, "
-                                    + "RS512, PS256, PS384, PS512)"));
-                }
-            }
+            validateTrustedIssuer(issuers.get(i), "/trusted_issuers/" + i, errors);
         }
         List<PolicyRepresentation> policies = t.policies() == null ? List.of() : t.policies();
         Set<String> names = new HashSet<>();
@@ -118,6 +106,28 @@ public final class TenantValidator {
             }
         }
         return errors;
+    }
+
+    /** One trusted issuer's checks, pointers under {@code p}; also the admin API's. */
+    public static void validateTrustedIssuer(TrustedIssuerRepresentation ti, String p, List<FieldError> errors) {
+        if (ti == null || ti.issuer() == null || !absoluteUrl(ti.issuer())) {
+            errors.add(new FieldError(p + "/issuer", "required; an absolute URL"));
+        } else if (ti.issuer().length() > MAX_ISSUER_LENGTH) {
+            errors.add(new FieldError(p + "/issuer", "too long: at most " + MAX_ISSUER_LENGTH + " characters"));
+        }
+        if (ti != null && ti.jwksUri() != null && !absoluteUrl(ti.jwksUri())) {
+            errors.add(new FieldError(p + "/jwks_uri", "not an absolute URL"));
+        } else if (ti != null && ti.jwksUri() != null && ti.jwksUri().length() > MAX_JWKS_URI_LENGTH) {
+            errors.add(new FieldError(p + "/jwks_uri", "too long: at most " + MAX_JWKS_URI_LENGTH + " characters"));
+        }
+        List<String> algs = ti == null || ti.algorithms() == null ? List.of() : ti.algorithms();
+        for (int j = 0; j < algs.size(); j++) {
+            if (algs.get(j) == null || !TrustedIssuer.PERMITTED_ALGORITHMS.contains(algs.get(j))) {
+                errors.add(new FieldError(p + "/algorithms/" + j,
+                        "not an allowed signature algorithm (asymmetric only: ES256, ES384, ES512, RS256, RS384, "
+                                + "RS512, PS256, PS384, PS512)"));
+            }
+        }
     }
 
     /** One client's checks, pointers under {@code p}; also the admin API's. */

@@ -25,6 +25,13 @@ public interface KerbexConfig {
 
     EmbeddedDb embeddedDb();
 
+    /**
+     * How long a replica keeps a tenant's snapshot (settings, clients, trusted issuers, policies). Edits drop it at
+     * once through the change feed (PostgreSQL LISTEN/NOTIFY); this bounds staleness when the feed is down.
+     */
+    @WithDefault("1s")
+    Duration tenantCacheTtl();
+
     Demo demo();
 
     Tokens tokens();

@@ -5,7 +5,9 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.store.SigningKeyStore;
 import dev.kerbex.store.StoredSigningKey;
+import dev.kerbex.store.TenantChanged;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -24,8 +26,9 @@ import org.jose4j.lang.JoseException;
 
 /**
  * Per-tenant signing keys (SPEC §9): generated on first use, stored encrypted, rotated without downtime.
- * The active key is cached for a few seconds; a rotation on another replica is picked up within that time,
- * and tokens signed meanwhile with the previous key still verify because it stays in the JWKS.
+ * The active key is cached for a few seconds; a rotation on another replica drops it at once through the change
+ * feed ({@link TenantChanged}), else within that time, and tokens signed meanwhile with the previous key still
+ * verify because it stays in the JWKS.
  */
 @ApplicationScoped
 public class SigningKeys {
@@ -68,6 +71,15 @@ public class SigningKeys {
         active.invalidate(tenantId);
         LOG.infof("tenant %s: new signing key %s", tenantId, fresh.kid());
         return fresh;
+    }
+
+    /** A change committed on any replica (a rotation among them), or a change feed that may have missed some. */
+    void onChange(@Observes TenantChanged change) {
+        if (change.everyTenant()) {
+            active.invalidateAll();
+        } else {
+            active.invalidate(change.tenantId());
+        }
     }
 
     private SigningKey loadActive(String tenantId) {

@@ -1,6 +1,9 @@
 package dev.kerbex.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerbex.client.OAuthClient;
+import dev.kerbex.representation.TrustedIssuerRepresentation;
 import dev.kerbex.tenant.Tenant;
 import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +24,9 @@ import org.hibernate.Session;
 
 /**
  * The admin API's reads and guarded writes (SPEC §8). Every write checks the caller's entity tag under a row
- * lock, keeps an immutable policy revision, and writes its admin audit event in the same transaction: a change
- * and its audit row are committed together or not at all.
+ * lock, keeps an immutable policy revision, and writes its admin audit event and its change notification
+ * ({@link ChangeFeed}) in the same transaction: a change, its audit row and its announcement to the other replicas
+ * are committed together or not at all.
  */
 @ApplicationScoped
 public class AdminStore {
@@ -54,9 +58,11 @@ public class AdminStore {
     }
 
     private final TenantStore tenants;
+    private final ObjectMapper json;
 
-    public AdminStore(TenantStore tenants) {
+    public AdminStore(TenantStore tenants, ObjectMapper json) {
         this.tenants = tenants;
+        this.json = json;
     }
 
     private static EntityManager em() {
@@ -73,6 +79,9 @@ public class AdminStore {
 
     @Transactional
     public Optional<StoredTenant> tenant(String id) {
+        if (id == null || !dev.kerbex.tenant.TenantDirectory.TENANT_ID.matcher(id).matches()) {
+            return Optional.empty(); // never a tenant, and a NUL in it would fail the query
+        }
         return Optional.ofNullable(em().find(TenantEntity.class, id)).map(AdminStore::toStored);
     }
 
@@ -195,6 +204,56 @@ public class AdminStore {
         return new Write<>(Status.DONE, before);
     }
 
+    /**
+     * Makes an old revision's document current again as a new revision (history is never rewritten), when the
+     * latest revision is still {@code expectedRevision}. A deleted policy is re-created under its id, its history
+     * continuing. CONFLICT when another policy has taken the name meanwhile.
+     */
+    @Transactional
+    public Write<StoredPolicy> restorePolicy(String tenantId, UUID id, String name, String document, int expectedRevision,
+            Change change) {
+        PolicyEntity e = em().find(PolicyEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (e != null && !e.tenantId.equals(tenantId)) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        int latest;
+        if (e != null) {
+            latest = e.revision;
+        } else {
+            Integer max = em().createQuery("select max(revision) from PolicyRevisionEntity where tenantId = ?1"
+                    + " and policyId = ?2", Integer.class).setParameter(1, tenantId).setParameter(2, id).getSingleResult();
+            if (max == null) {
+                return Write.of(Status.NOT_FOUND);
+            }
+            latest = max;
+        }
+        if (latest != expectedRevision) {
+            return Write.of(Status.STALE);
+        }
+        if (nameTaken(tenantId, name, id)) {
+            return Write.of(Status.CONFLICT);
+        }
+        Instant now = Instant.now();
+        boolean recreated = e == null;
+        if (recreated) {
+            e = new PolicyEntity();
+            e.id = id;
+            e.tenantId = tenantId;
+            e.createdAt = now;
+        }
+        e.revision = latest + 1;
+        e.name = name;
+        e.document = document;
+        e.updatedAt = now;
+        if (recreated) {
+            em().persist(e); // a concurrent restore of the same deleted policy fails on the key: the caller answers 412
+        }
+        revision(e, false, change.actor());
+        em().flush();
+        audit(tenantId, "success", e.id, e.revision, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
     // ---- clients
 
     /** A stored client as the admin API may show it: whether it has a secret, never the hash. */
@@ -210,6 +269,9 @@ public class AdminStore {
 
     @Transactional
     public Optional<StoredClient> client(String tenantId, String clientId) {
+        if (clientId == null || clientId.indexOf('\u0000') >= 0) {
+            return Optional.empty(); // PostgreSQL text cannot hold a NUL: no such client
+        }
         return Optional.ofNullable(em().find(ClientEntity.class, new ClientEntity.Key(tenantId, clientId)))
                 .map(AdminStore::toStored);
     }
@@ -289,6 +351,109 @@ public class AdminStore {
         return new Write<>(Status.DONE, before);
     }
 
+    // ---- trusted issuers
+
+    /** A stored trusted issuer: its opaque id, the declarative file's object, and its version (the ETag). */
+    public record StoredTrustedIssuer(String id, TrustedIssuerRepresentation issuer, Instant createdAt, Instant updatedAt,
+            long version) {
+    }
+
+    @Transactional
+    public List<StoredTrustedIssuer> trustedIssuers(String tenantId) {
+        return em().createQuery("from TrustedIssuerEntity where tenantId = ?1 order by issuer", TrustedIssuerEntity.class)
+                .setParameter(1, tenantId).getResultList().stream().map(this::toStored).toList();
+    }
+
+    @Transactional
+    public Optional<StoredTrustedIssuer> trustedIssuer(String tenantId, UUID id) {
+        TrustedIssuerEntity e = em().find(TrustedIssuerEntity.class, id);
+        return e == null || !e.tenantId.equals(tenantId) ? Optional.empty() : Optional.of(toStored(e));
+    }
+
+    /** Creates a trusted issuer at version 0; CONFLICT when the tenant already trusts that {@code issuer}. */
+    @Transactional
+    public Write<StoredTrustedIssuer> createTrustedIssuer(String tenantId, TrustedIssuerRepresentation r, Change change) {
+        if (issuerTaken(tenantId, r.issuer(), null)) {
+            return Write.of(Status.CONFLICT);
+        }
+        TrustedIssuerEntity e = new TrustedIssuerEntity();
+        e.id = UUID.randomUUID();
+        e.tenantId = tenantId;
+        e.issuer = r.issuer();
+        e.jwksUri = r.jwksUri();
+        e.document = write(r);
+        e.createdAt = Instant.now();
+        e.updatedAt = e.createdAt;
+        em().persist(e);
+        em().flush();
+        audit(tenantId, "success", null, null, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
+    /** Replaces a trusted issuer (its {@code issuer} included) when its version is still {@code expectedVersion}. */
+    @Transactional
+    public Write<StoredTrustedIssuer> updateTrustedIssuer(String tenantId, UUID id, long expectedVersion,
+            TrustedIssuerRepresentation r, Change change) {
+        TrustedIssuerEntity e = em().find(TrustedIssuerEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (e == null || !e.tenantId.equals(tenantId)) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        if (e.version != expectedVersion) {
+            return Write.of(Status.STALE);
+        }
+        if (issuerTaken(tenantId, r.issuer(), id)) {
+            return Write.of(Status.CONFLICT);
+        }
+        e.issuer = r.issuer();
+        e.jwksUri = r.jwksUri();
+        e.document = write(r);
+        e.updatedAt = Instant.now();
+        em().flush();
+        audit(tenantId, "success", null, null, change);
+        return new Write<>(Status.DONE, toStored(e));
+    }
+
+    @Transactional
+    public Write<StoredTrustedIssuer> deleteTrustedIssuer(String tenantId, UUID id, long expectedVersion, Change change) {
+        TrustedIssuerEntity e = em().find(TrustedIssuerEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
+        if (e == null || !e.tenantId.equals(tenantId)) {
+            return Write.of(Status.NOT_FOUND);
+        }
+        if (e.version != expectedVersion) {
+            return Write.of(Status.STALE);
+        }
+        StoredTrustedIssuer before = toStored(e);
+        em().remove(e);
+        em().flush();
+        audit(tenantId, "success", null, null, change);
+        return new Write<>(Status.DONE, before);
+    }
+
+    private boolean issuerTaken(String tenantId, String issuer, UUID except) {
+        return em().createQuery("select id from TrustedIssuerEntity where tenantId = ?1 and issuer = ?2", UUID.class)
+                .setParameter(1, tenantId).setParameter(2, issuer).getResultStream()
+                .anyMatch(found -> !found.equals(except));
+    }
+
+    private StoredTrustedIssuer toStored(TrustedIssuerEntity e) {
+        TrustedIssuerRepresentation r;
+        try {
+            r = json.readValue(e.document, TrustedIssuerRepresentation.class);
+        } catch (JsonProcessingException ex) {
+            r = new TrustedIssuerRepresentation(e.issuer, e.jwksUri, null);
+        }
+        return new StoredTrustedIssuer(e.id.toString(), new TrustedIssuerRepresentation(e.issuer, e.jwksUri,
+                r.algorithms()), e.createdAt, e.updatedAt, e.version);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A refused admin write (invalid body, stale or missing tag): audited on its own, nothing else changes. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void recordFailure(String tenantId, UUID policyId, Change change) {
@@ -341,6 +506,9 @@ public class AdminStore {
                 ps.executeUpdate();
             }
         });
+        if ("success".equals(outcome)) {
+            ChangeFeed.announce(em(), tenantId); // delivered to every replica when this transaction commits
+        }
     }
 
     private static String truncate(String s, int max) {

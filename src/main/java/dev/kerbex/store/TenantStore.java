@@ -59,6 +59,12 @@ public class TenantStore {
         return Optional.of(TenantSnapshot.of(toTenant(t), clients, policies, issuers));
     }
 
+    /** Tells every replica, when the caller's transaction commits, that the tenant changed ({@link ChangeFeed}). */
+    @Transactional
+    public void announceChange(String tenantId) {
+        ChangeFeed.announce(em(), tenantId);
+    }
+
     @Transactional
     public boolean exists(String tenantId) {
         return em().find(TenantEntity.class, tenantId) != null;
@@ -150,6 +156,7 @@ public class TenantStore {
         boolean created = e == null;
         if (created) {
             e = new TrustedIssuerEntity();
+            e.id = UUID.randomUUID();
             e.tenantId = tenantId;
             e.issuer = issuer.issuer();
             e.createdAt = now;

@@ -3,24 +3,23 @@ package dev.kerbex.store;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-import java.io.Serializable;
 import java.time.Instant;
-import java.util.Objects;
+import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+/** A trusted issuer: an opaque id for the admin API, (tenant, issuer) unique as the declarative file's natural key. */
 @Entity
 @Table(name = "trusted_issuer")
-@IdClass(TrustedIssuerEntity.Key.class)
 class TrustedIssuerEntity {
     @Id
+    UUID id;
+
     @Column(name = "tenant_id")
     String tenantId;
 
-    @Id
     String issuer;
 
     @Column(name = "jwks_uri")
@@ -37,19 +36,4 @@ class TrustedIssuerEntity {
 
     @Version
     long version;
-
-    static final class Key implements Serializable {
-        String tenantId;
-        String issuer;
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Objects.equals(tenantId, k.tenantId) && Objects.equals(issuer, k.issuer);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(tenantId, issuer);
-        }
-    }
 }

@@ -2,28 +2,34 @@ package dev.kerbex.tenant;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.store.StoreUnavailableException;
+import dev.kerbex.store.TenantChanged;
 import dev.kerbex.store.TenantStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Tenant snapshots for the token endpoint, cached for one second: a policy edit reaches every replica's
- * decisions within about a second (SPEC §7) while a busy tenant costs the database a few reads a second.
+ * Tenant snapshots for the token endpoint, cached briefly ({@code kerbex.tenant-cache-ttl}, one second) so a busy
+ * tenant costs the database a few reads a second. An edit drops the tenant's copy at once: on this replica
+ * directly, on the others through the change feed ({@link TenantChanged}); the lifetime bounds staleness when the
+ * feed is down (SPEC §7).
  */
 @ApplicationScoped
 public class TenantDirectory {
     public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    static final Duration STALENESS = Duration.ofSeconds(1);
 
     private final TenantStore store;
     private final LoadingCache<String, Optional<TenantSnapshot>> cache;
 
-    public TenantDirectory(TenantStore store) {
+    public TenantDirectory(TenantStore store, KerbexConfig config) {
         this.store = store;
-        this.cache = Caffeine.newBuilder().expireAfterWrite(STALENESS).maximumSize(10_000).build(this::load);
+        Duration ttl = config.tenantCacheTtl();
+        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl.isNegative() ? Duration.ZERO : ttl).maximumSize(10_000)
+                .build(this::load);
     }
 
     public Optional<TenantSnapshot> find(String tenantId) {
@@ -36,6 +42,15 @@ public class TenantDirectory {
     /** Drops this replica's copy at once (after a local edit). */
     public void invalidate(String tenantId) {
         cache.invalidate(tenantId);
+    }
+
+    /** A change committed on any replica (the change feed), or a feed that may have missed some. */
+    void onChange(@Observes TenantChanged change) {
+        if (change.everyTenant()) {
+            cache.invalidateAll();
+        } else {
+            cache.invalidate(change.tenantId());
+        }
     }
 
     private Optional<TenantSnapshot> load(String tenantId) {

@@ -82,6 +82,14 @@ class AdminContractTest {
         as(admin).header("If-Match", "\"2\"").delete(path).then().statusCode(204);
         as(admin).get(path).then().statusCode(404);
         as(admin).get(path + "/revisions").then().statusCode(200);
+        as(admin).post(path + "/revisions/1/restore").then().statusCode(428);
+        as(admin).header("If-Match", "\"1\"").post(path + "/revisions/1/restore").then().statusCode(412);
+        as(admin).header("If-Match", "\"3\"").post(path + "/revisions/3/restore").then().statusCode(409);
+        as(admin).header("If-Match", "\"3\"").post(path + "/revisions/7/restore").then().statusCode(404);
+        as(AdminTokens.token("v", "tenant-viewer:" + t)).header("If-Match", "\"3\"").post(path + "/revisions/1/restore")
+                .then().statusCode(403);
+        as(admin).header("If-Match", "\"3\"").post(path + "/revisions/1/restore").then().statusCode(200);
+        as(admin).get(path).then().statusCode(200);
     }
 
     @Test
@@ -118,6 +126,38 @@ class AdminContractTest {
         as(admin).delete(base + "/c1").then().statusCode(428);
         as(admin).header("If-Match", "\"2\"").delete(base + "/c1").then().statusCode(204);
         as(admin).get(base + "/c1").then().statusCode(404);
+    }
+
+    @Test
+    void trustedIssuersWhenFullLifecycleThenMatchContract() {
+        String admin = AdminTokens.admin();
+        String t = "ctr-" + UUID.randomUUID().toString().substring(0, 8);
+        as(admin).body("{\"id\": \"" + t + "\", \"realms\": [\"EXAMPLE.TEST\"]}").post("/admin/v1/tenants").then()
+                .statusCode(201);
+        String base = "/admin/v1/tenants/" + t + "/trusted-issuers";
+        String id = as(admin).body("{\"issuer\": \"https://idp.example.test\", \"jwks_uri\": "
+                + "\"https://idp.example.test/jwks\", \"algorithms\": [\"ES256\"]}").post(base).then().statusCode(201)
+                .extract().path("id");
+        as(admin).body("{\"issuer\": \"https://bare.example.test\"}").post(base).then().statusCode(201);
+        String path = base + "/" + id;
+        as(admin).get(base).then().statusCode(200);
+        as(admin).get(path).then().statusCode(200);
+        invalid(admin).body("{\"issuer\": \"nope\", \"algorithms\": [\"HS256\"]}").post(base).then().statusCode(400);
+        invalid(admin).body("{\"issuer\": 1, \"x\": true}").post(base).then().statusCode(400);
+        invalid(admin).body("{\"issuer\": \"" + "a".repeat(100 * 1024) + "\"}").post(base).then().statusCode(413);
+        invalid(admin).body("{\"issuer\": \"" + "a".repeat(2 * 1024 * 1024) + "\"}").post(base).then().statusCode(413);
+        String update = "{\"id\": \"" + id + "\", \"issuer\": \"https://idp.example.test\", \"jwks_uri\": "
+                + "\"https://idp.example.test/keys\"}";
+        as(admin).body(update).put(path).then().statusCode(428);
+        as(admin).body(update).header("If-Match", "\"5\"").put(path).then().statusCode(412);
+        as(admin).body(update).header("If-Match", "\"0\"").put(path).then().statusCode(200);
+        as(AdminTokens.token("v", "tenant-viewer:" + t)).body(update).header("If-Match", "\"1\"").put(path).then()
+                .statusCode(403);
+        as(AdminTokens.token("a", "tenant-admin:acme")).get(path).then().statusCode(404);
+        as(admin).delete(path).then().statusCode(428);
+        as(admin).header("If-Match", "\"0\"").delete(path).then().statusCode(412);
+        as(admin).header("If-Match", "\"1\"").delete(path).then().statusCode(204);
+        as(admin).get(path).then().statusCode(404);
     }
 
     @Test
