@@ -17,11 +17,8 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.kerbex.embedded.EmbeddedDatabase;
+import dev.kerbex.testing.KerbexProcess;
 import dev.kerbex.testing.TestJwksServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -72,14 +70,8 @@ class ReplicaChangeFeedIT {
     static TestJwksServer idp;
     static ECKey idpKey;
     static RSAKey adminKey;
-    static Replica a;
-    static Replica b;
-
-    record Replica(String name, Process process, int port, Path log) {
-        URI uri(String path) {
-            return URI.create("http://127.0.0.1:" + port + path);
-        }
-    }
+    static KerbexProcess a;
+    static KerbexProcess b;
 
     @BeforeAll
     static void start() throws Exception {
@@ -103,27 +95,16 @@ class ReplicaChangeFeedIT {
         new SecureRandom().nextBytes(kek);
         String keyEncryptionKey = Base64.getEncoder().encodeToString(kek);
 
-        // A applies the migrations and the bootstrap file; B starts once the schema is there, without the file.
-        a = launch("a", dir, keyEncryptionKey, bootstrap);
-        awaitMigrated(a);
-        b = launch("b", dir, keyEncryptionKey, null);
-        awaitReady(a);
-        awaitReady(b);
+        // A applies the migrations and the bootstrap file; B starts once A is ready, without the file.
+        a = launch("a", keyEncryptionKey, bootstrap);
+        b = launch("b", keyEncryptionKey, null);
     }
 
     @AfterAll
-    static void stop() {
-        for (Replica r : new Replica[] {a, b}) {
+    static void stop() throws InterruptedException {
+        for (KerbexProcess r : new KerbexProcess[] {a, b}) {
             if (r != null) {
-                r.process().destroy();
-                try {
-                    if (!r.process().waitFor(15, TimeUnit.SECONDS)) {
-                        r.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                    }
-                } catch (InterruptedException e) {
-                    r.process().destroyForcibly();
-                    Thread.currentThread().interrupt();
-                }
+                r.close();
             }
         }
         if (idp != null) {
@@ -191,7 +172,7 @@ class ReplicaChangeFeedIT {
     }
 
     /** The scope a token request to {@code replica} is granted (no scope asked: the policy's default scopes). */
-    private static String grantedScope(Replica replica) throws Exception {
+    private static String grantedScope(KerbexProcess replica) throws Exception {
         Instant now = Instant.now();
         SignedJWT subject = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(idpKey.getKeyID()).build(),
                 new JWTClaimsSet.Builder().issuer(idp.url("/idp")).subject("alice").audience(CLIENT)
@@ -226,80 +207,24 @@ class ReplicaChangeFeedIT {
         return jwt.serialize();
     }
 
-    private static Replica launch(String name, Path dir, String keyEncryptionKey, Path bootstrap) throws Exception {
-        int port = freePort();
-        Path log = dir.resolve("replica-" + name + ".log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
-                Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", db.username());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", db.password());
-        env.put("KERBEX_KEY_ENCRYPTION_KEY", keyEncryptionKey);
-        env.put("KERBEX_DEMO_ENABLED", "false");
-        // Far longer than the test waits: B can only see an edit in time through the change feed.
-        env.put("KERBEX_TENANT_CACHE_TTL", "60s");
-        env.put("QUARKUS_OIDC_PUBLIC_KEY", Base64.getEncoder().encodeToString(adminKey.toPublicKey().getEncoded()));
-        env.put("QUARKUS_OIDC_TOKEN_ISSUER", ADMIN_ISSUER);
+    private static KerbexProcess launch(String name, String keyEncryptionKey, Path bootstrap) throws Exception {
+        Map<String, String> props = new HashMap<>(Map.of(
+                "quarkus.datasource.jdbc.url", db.jdbcUrl(),
+                "quarkus.datasource.username", db.username(),
+                "quarkus.datasource.password", db.password(),
+                "kerbex.key-encryption-key", keyEncryptionKey,
+                "kerbex.demo.enabled", "false",
+                // Far longer than the test waits: B can only see an edit in time through the change feed.
+                "kerbex.tenant-cache-ttl", "60s",
+                "quarkus.oidc.public-key", Base64.getEncoder().encodeToString(adminKey.toPublicKey().getEncoded()),
+                "quarkus.oidc.token.issuer", ADMIN_ISSUER));
         if (bootstrap != null) {
-            env.put("KERBEX_BOOTSTRAP_FILE", bootstrap.toAbsolutePath().toString());
+            props.put("kerbex.bootstrap-file", bootstrap.toAbsolutePath().toString());
         }
-        return new Replica(name, pb.start(), port, log);
+        return KerbexProcess.start("replica-it-" + name, props);
     }
 
-    private static void awaitReady(Replica r) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!r.process().isAlive()) {
-                throw new AssertionError("replica " + r.name() + " exited " + r.process().exitValue() + ":\n" + tail(r));
-            }
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(r.uri("/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("replica " + r.name() + " not ready within 60 s:\n" + tail(r));
-    }
-
-    private static void awaitMigrated(Replica r) throws Exception {
-        long migrations;
-        try (var files = Files.list(Path.of("db", "migration"))) {
-            migrations = files.filter(f -> f.getFileName().toString().endsWith(".sql")).count();
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!r.process().isAlive()) {
-                throw new AssertionError("replica " + r.name() + " exited " + r.process().exitValue() + ":\n" + tail(r));
-            }
-            try (Connection c = database(); Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
-                rs.next();
-                if (rs.getLong(1) >= migrations) {
-                    return;
-                }
-            } catch (java.sql.SQLException notYet) {
-                // no history table yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("replica " + r.name() + " did not migrate the database within 60 s:\n" + tail(r));
-    }
-
-    private static String tail(Replica r) throws IOException {
-        List<String> lines = Files.readAllLines(r.log());
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    }
-
-    private static HttpResponse<String> send(Replica r, HttpRequest.Builder request) throws Exception {
+    private static HttpResponse<String> send(KerbexProcess r, HttpRequest.Builder request) throws Exception {
         return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -321,11 +246,5 @@ class ReplicaChangeFeedIT {
         params.forEach((k, v) -> pairs.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return String.join("&", pairs);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

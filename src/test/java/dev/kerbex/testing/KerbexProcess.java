@@ -24,11 +24,13 @@ import java.util.concurrent.TimeUnit;
  * to {@code target/<name>.log}.
  */
 public final class KerbexProcess implements AutoCloseable {
+    private final String name;
     private final Process process;
     private final int port;
     private final Path log;
 
-    private KerbexProcess(Process process, int port, Path log) {
+    private KerbexProcess(String name, Process process, int port, Path log) {
+        this.name = name;
         this.process = process;
         this.port = port;
         this.log = log;
@@ -42,18 +44,28 @@ public final class KerbexProcess implements AutoCloseable {
         props.putIfAbsent("kerbex.public-url", "http://127.0.0.1:" + port);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Small and quick to start: tests run several services on two cores.
+        command.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         props.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
         Path log = Path.of("target", name + ".log").toAbsolutePath();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        KerbexProcess kerbex = new KerbexProcess(process, port, log);
+        KerbexProcess kerbex = new KerbexProcess(name, process, port, log);
         kerbex.awaitReady(Duration.ofSeconds(90));
         return kerbex;
     }
 
+    public String name() {
+        return name;
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    public URI uri(String path) {
+        return URI.create(baseUrl() + path);
     }
 
     public int port() {
