@@ -53,6 +53,16 @@ public class ClientAuthenticator {
         return Optional.empty();
     }
 
+    /**
+     * Introspection and revocation (RFC 7662 §2.1, RFC 7009 §2.1): the client must authenticate; there is no
+     * self-exchange here. {@code endpoint} names the endpoint ({@code introspect}, {@code revoke}).
+     */
+    public OAuthClient authenticateRequired(TenantSnapshot tenant, ClientCredentials body, String authorization,
+            String endpoint) {
+        return authenticate(tenant, body, authorization)
+                .orElseThrow(() -> invalidClient("client authentication: credentials required"));
+    }
+
     /** Kerberos self-exchange: the client whose registered principal is the verified subject. */
     public OAuthClient selfExchange(TenantSnapshot tenant, String principal, String claimedClientId) {
         OAuthClient client = principal == null ? null : tenant.clientForPrincipal(principal).orElse(null);
