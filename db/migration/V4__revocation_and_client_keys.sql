@@ -12,3 +12,6 @@ CREATE TABLE revoked_token (
     PRIMARY KEY (tenant_id, jti)
 );
 CREATE INDEX revoked_token_expiry ON revoked_token (expires_at);
+
+-- A client's public keys (an inline JWK Set, RFC 7517 §5) for private_key_jwt; NULL when it registered none.
+ALTER TABLE oauth_client ADD COLUMN jwks jsonb;

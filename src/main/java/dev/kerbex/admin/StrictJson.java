@@ -93,6 +93,8 @@ final class StrictJson {
                 Type value = ((ParameterizedType) type).getActualTypeArguments()[1];
                 node.fields().forEachRemaining(f -> check(f.getValue(), value, pointer + "/" + escape(f.getKey()), errors));
             }
+        } else if (raw == Object.class) {
+            // any JSON value (a client's JWK Set members): the record's own validation judges it
         } else if (raw.isRecord()) {
             if (expect(node.isObject(), "must be an object", pointer, errors)) {
                 Map<String, Type> members = new java.util.HashMap<>();

@@ -64,6 +64,16 @@ class OpenApiContractTest {
     }
 
     @Test
+    void tokenEndpointWhenPrivateKeyJwtThenMatchesContract() {
+        String assertion = dev.kerbex.testing.ClientAssertions.assertion();
+        TokenRequests request = aliceForLedger().param("client_assertion_type", dev.kerbex.testing.ClientAssertions.TYPE)
+                .param("client_assertion", assertion);
+        contract(request).post("/tenants/acme/oauth2/token").then().statusCode(200);
+        contract(aliceForLedger().param("client_assertion_type", dev.kerbex.testing.ClientAssertions.TYPE)
+                .param("client_assertion", assertion)).post("/tenants/acme/oauth2/token").then().statusCode(401);
+    }
+
+    @Test
     void introspectionWhenAnsweredThenMatchesContract() {
         String token = IntrospectionRevocationTest.ledgerToken();
         IssuedTokenRequests.form(KerbexTestResource.BILLING, KerbexTestResource.BILLING_SECRET, token).filter(CONTRACT)

@@ -90,11 +90,12 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
                      {"client_id": "reports-api", "secret": "reports-api-secret-0123",
                       "audiences": ["https://reports.example.test"]},
                      {"client_id": "archive-api", "secret": "archive-api-secret-0123",
-                      "audiences": ["https://archive.example.test"]}
+                      "audiences": ["https://archive.example.test"]},
+                     {"client_id": "keyed", "jwks": %12$s}
                    ],
                    "policies": [
                      {"name": "ledger", "effect": "allow", "priority": 100,
-                      "match": {"clients": ["billing", "reporting", "throttled"],
+                      "match": {"clients": ["billing", "reporting", "throttled", "keyed"],
                                 "subject_token_types": ["urn:kerbex:token-type:kerberos-ap-req"],
                                 "subjects": ["*@EXAMPLE.TEST"],
                                 "audiences": ["https://ledger.example.test"]},
@@ -149,7 +150,7 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
                 """.formatted(TestKdc.SERVICE, TestKdc.BILLING, TestKdc.OTHER_SERVICE,
                 "\"urn:ietf:params:oauth:token-type:jwt\", \"urn:ietf:params:oauth:token-type:access_token\"",
                 "http://localhost:8080/tenants/acme", idp.issuer(), idp.jwksUri(idp.jwksPath()), idp.rotatingIssuer(),
-                idp.jwksUri(idp.rotatingJwksPath()), idp.downIssuer(), idp.downJwksUri());
+                idp.jwksUri(idp.rotatingJwksPath()), idp.downIssuer(), idp.downJwksUri(), ClientAssertions.publicJwks());
         try {
             Path file = kdc.workDir().resolve("tenants.json");
             Files.writeString(file, json, StandardCharsets.UTF_8);
