@@ -35,7 +35,7 @@ public final class ClientKeys {
     }
 
     /** The point satisfies y² = x³ + ax + b (mod p): a key off its curve would invite invalid-curve attacks. */
-    static boolean onCurve(ECPublicKey key) {
+    public static boolean onCurve(ECPublicKey key) {
         ECPoint w = key.getW();
         EllipticCurve curve = key.getParams().getCurve();
         if (!(curve.getField() instanceof ECFieldFp field)) {

@@ -74,6 +74,15 @@ class OpenApiContractTest {
     }
 
     @Test
+    void tokenEndpointWhenDpopThenMatchesContract() {
+        String proof = DpopTest.proof(DpopTest.KEY, DpopTest.proofClaims().build());
+        contract(aliceForLedger().billing()).header("DPoP", proof).post("/tenants/acme/oauth2/token").then()
+                .statusCode(200).body("token_type", equalTo("DPoP"));
+        contract(aliceForLedger().billing()).header("DPoP", proof).post("/tenants/acme/oauth2/token").then()
+                .statusCode(400).body("error", equalTo("invalid_dpop_proof"));
+    }
+
+    @Test
     void introspectionWhenAnsweredThenMatchesContract() {
         String token = IntrospectionRevocationTest.ledgerToken();
         IssuedTokenRequests.form(KerbexTestResource.BILLING, KerbexTestResource.BILLING_SECRET, token).filter(CONTRACT)
