@@ -45,7 +45,8 @@ public class TokenEndpoint {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context ContainerRequestContext ctx, @Context HttpServerRequest http) {
-        List<String> dpop = ctx.getHeaders().getOrDefault(DpopProofVerifier.HEADER, List.of());
+        // Header names are case-insensitive (HTTP/2 sends them in lower case): ask Vert.x, whose map honours that.
+        List<String> dpop = http.headers().getAll(DpopProofVerifier.HEADER);
         ExchangeInput input = new ExchangeInput(tenant, isForm(contentType), body == null ? new byte[0] : body,
                 authorization, RequestIds.sourceAddress(http), RequestIds.of(ctx), dpop);
         TokenResponse response = exchange.exchange(input);

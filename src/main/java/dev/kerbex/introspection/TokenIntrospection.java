@@ -69,6 +69,7 @@ public class TokenIntrospection {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("active", true);
             answer.putAll(token.claims());
+            answer.put("active", true); // a policy claim named "active" must not change the answer
             // RFC 9449 §6.2 with RFC 7662: a DPoP-bound token says so.
             answer.put("token_type", token.claims().get("cnf") instanceof Map<?, ?> cnf && cnf.get("jkt") != null
                     ? "DPoP" : "Bearer");

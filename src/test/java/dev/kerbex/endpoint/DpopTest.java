@@ -104,6 +104,13 @@ class DpopTest {
     }
 
     @Test
+    void exchangeWhenHeaderNameInLowerCaseThenProofRead() {
+        aliceForLedger().billing().spec().header("dpop", proof(KEY, proofClaims().build()))
+                .post("/tenants/acme/oauth2/token").then().statusCode(200)
+                .body("token_type", org.hamcrest.Matchers.equalTo("DPoP"));
+    }
+
+    @Test
     void exchangeWithoutProofThenBearer() {
         aliceForLedger().billing().post().then().statusCode(200)
                 .body("token_type", org.hamcrest.Matchers.equalTo("Bearer"));
