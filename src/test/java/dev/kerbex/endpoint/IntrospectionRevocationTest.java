@@ -174,6 +174,11 @@ class IntrospectionRevocationTest {
                 .isEqualTo(Map.of("active", false));
         Response exchanged = reportsApi(token).post();
         assertError(exchanged, 400, "invalid_request", "subject_token: token has been revoked");
+        // Operators find it in the admin API's trail by its kind.
+        assertThat(given().auth().oauth2(dev.kerbex.testing.AdminTokens.token("acme-viewer", "tenant-viewer:acme"))
+                .get("/admin/v1/tenants/acme/audit-events?kind=revocation&client_id=billing&limit=500")
+                .then().statusCode(200).extract().jsonPath().getList("events.request_id"))
+                .contains(r.header("X-Request-Id"));
         // Revoking again is no error (RFC 7009 §2.2).
         IssuedTokenRequests.revoke(BILLING, BILLING_SECRET, token).then().statusCode(200);
         assertThat(AuditRows.everything(dataSource)).doesNotContain(token.split("\\.")[2]);
