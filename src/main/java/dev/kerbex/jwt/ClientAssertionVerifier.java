@@ -100,6 +100,9 @@ public class ClientAssertionVerifier {
         } catch (JoseException | org.jose4j.jwt.consumer.InvalidJwtException | RuntimeException e) {
             throw failed("client_assertion: not a well-formed JWT", "unparsable JWS or claims");
         }
+        if (!JoseHeaders.wellTyped(jws)) {
+            throw failed("client_assertion: not a well-formed JWT", "a header member that must be a string is not one");
+        }
         String alg = jws.getAlgorithmHeaderValue();
         if (alg == null || !ClientKeys.ALGORITHMS.contains(alg)) {
             throw failed("client_assertion: algorithm not allowed", "alg " + alg);
@@ -168,7 +171,7 @@ public class ClientAssertionVerifier {
                                 pk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)));
                     }
                 }
-            } catch (JoseException e) {
+            } catch (JoseException | RuntimeException e) {
                 return List.of(); // validated on write; an unreadable set verifies nothing
             }
             return List.copyOf(out);

@@ -94,6 +94,9 @@ public class DpopProofVerifier {
         } catch (JoseException | org.jose4j.jwt.consumer.InvalidJwtException | RuntimeException e) {
             throw invalid("not a well-formed JWT", "unparsable JWS or claims");
         }
+        if (!JoseHeaders.wellTyped(jws)) {
+            throw invalid("not a well-formed JWT", "a header member that must be a string is not one");
+        }
         String typ = jws.getHeader("typ");
         if (typ == null || !typ.toLowerCase(Locale.ROOT).equals("dpop+jwt")) {
             throw invalid("typ must be dpop+jwt", "typ " + typ);
@@ -172,7 +175,9 @@ public class DpopProofVerifier {
             if (jwk instanceof PublicJsonWebKey pk) {
                 return pk;
             }
-        } catch (JoseException | ClassCastException | IllegalArgumentException e) {
+        } catch (OAuthException e) {
+            throw e;
+        } catch (JoseException | RuntimeException e) {
             throw invalid("jwk is not a valid public key", "unreadable jwk");
         }
         throw invalid("jwk must be a public EC or RSA key", "kty " + map.get("kty"));

@@ -299,13 +299,16 @@ public class JwtSubjectVerifier implements SubjectVerifier {
         if (token.chars().filter(c -> c == '.').count() != 2) {
             throw refused(p, "not a well-formed JWT", "not three dot-separated parts");
         }
+        JsonWebSignature jws = new JsonWebSignature();
         try {
-            JsonWebSignature jws = new JsonWebSignature();
             jws.setCompactSerialization(token);
-            return jws;
         } catch (JoseException | RuntimeException e) {
             throw refused(p, "not a well-formed JWT", "unparsable JWS: " + e.getMessage());
         }
+        if (!JoseHeaders.wellTyped(jws)) {
+            throw refused(p, "not a well-formed JWT", "a header member that must be a string is not one");
+        }
+        return jws;
     }
 
     private static void verifySignature(JsonWebSignature jws, String alg, PublicJsonWebKey key, String p) {

@@ -165,6 +165,9 @@ class DpopTest {
                 proofClaims().build(), KEY)), 400, "invalid_dpop_proof", "DPoP: jwk header missing");
         assertError(post(aliceForLedger().billing(), "not-a-proof"), 400, "invalid_dpop_proof",
                 "DPoP: not a well-formed JWT");
+        // jose4j casts header members to String: a number there must be a refusal, not a 500.
+        assertError(post(aliceForLedger().billing(), rawProof("{\"alg\":\"ES256\",\"typ\":7,\"jwk\":" + publicJwk
+                + "}", proofClaims().build(), KEY)), 400, "invalid_dpop_proof", "DPoP: not a well-formed JWT");
         assertError(post(aliceForLedger().billing(), proof(KEY, proofClaims().build()), proof(KEY, proofClaims().build())),
                 400, "invalid_dpop_proof", "DPoP: more than one DPoP header");
     }

@@ -105,7 +105,8 @@ class IntrospectionRevocationTest {
         String ledger = ledgerToken();
         String[] parts = ledger.split("\\.");
 
-        for (String token : List.of("not-a-token", minter.sign("acme", expired), minter.sign("acme", otherIssuer),
+        for (String token : List.of("not-a-token", PrivateKeyJwtTest.numericAlg(), minter.sign("acme", expired),
+                minter.sign("acme", otherIssuer),
                 minter.sign("globex", claims()), parts[0] + "." + parts[1] + "." + parts[2].substring(0, 20) + "AAAA")) {
             Response r = IssuedTokenRequests.introspect(BILLING, BILLING_SECRET, token);
             r.then().statusCode(200).header("Cache-Control", "no-store");

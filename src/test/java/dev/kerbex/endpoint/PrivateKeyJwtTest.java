@@ -103,6 +103,7 @@ class PrivateKeyJwtTest {
         assertError(ledger(sign(KEY, claims().issuer("someone-else").build())), 401, "invalid_client",
                 "client_assertion: iss and sub must both be the client_id");
         assertError(ledger("not-a-jwt"), 401, "invalid_client", "client_assertion: not a well-formed JWT");
+        assertError(ledger(numericAlg()), 401, "invalid_client", "client_assertion: not a well-formed JWT");
     }
 
     @Test
@@ -178,6 +179,14 @@ class PrivateKeyJwtTest {
                 "/jwks/keys/2");
         assertThat(r.asString()).doesNotContain(key.getD().toString());
         as(admin).get("/admin/v1/tenants/acme/clients/kj-private").then().statusCode(404);
+    }
+
+    /** A JWS whose header's alg is a number: jose4j would throw a ClassCastException reading it. */
+    static String numericAlg() {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString("{\"alg\":5,\"kid\":[1]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(claims().build().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + ".AAAA";
     }
 
     private Instant replayRowExpiresAt(String jti) throws Exception {
