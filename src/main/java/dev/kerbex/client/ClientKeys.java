@@ -52,9 +52,27 @@ public final class ClientKeys {
         return left.equals(right);
     }
 
+    private static boolean containsNul(Object value) {
+        if (value instanceof String s) {
+            return s.indexOf('\u0000') >= 0;
+        }
+        if (value instanceof Map<?, ?> map) {
+            return map.entrySet().stream().anyMatch(e -> containsNul(e.getKey()) || containsNul(e.getValue()));
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().anyMatch(ClientKeys::containsNul);
+        }
+        return false;
+    }
+
     /** Every problem of a {@code jwks} member, pointers under {@code p} (e.g. {@code /clients/0/jwks}). */
     public static void validate(Map<String, Object> jwks, String p, List<FieldError> errors) {
         if (jwks == null) {
+            return;
+        }
+        if (containsNul(jwks)) {
+            // PostgreSQL's jsonb cannot hold a NUL character; no key member needs one.
+            errors.add(new FieldError(p, "must not contain NUL characters"));
             return;
         }
         if (!(jwks.get("keys") instanceof List<?> keys) || keys.isEmpty()) {

@@ -148,6 +148,15 @@ class TenantValidatorTest {
     }
 
     @Test
+    void validateWhenJwksHoldsANulCharacterThenRefused() {
+        ClientRepresentation c = new ClientRepresentation("svc", "long-enough-secret", null, null, null, null,
+                Map.of("keys", List.of(Map.of("kty", "EC", "kid", "a\u0000b"))));
+
+        assertThat(TenantValidator.validate(tenant("acme", List.of(c), null, null), Set.of()))
+                .containsExactly(new FieldError("/clients/0/jwks", "must not contain NUL characters"));
+    }
+
+    @Test
     void validateWhenTrustedIssuerMissingOrNotHttpThenIssuerError() {
         List<TrustedIssuerRepresentation> issuers = new ArrayList<>();
         issuers.add(new TrustedIssuerRepresentation(null, null, null));

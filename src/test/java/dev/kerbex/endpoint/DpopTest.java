@@ -147,6 +147,9 @@ class DpopTest {
                 "DPoP: htu does not match the endpoint's URL");
         assertError(post(aliceForLedger().billing(), proof(KEY, proofClaims().claim("htm", "GET").build())), 400,
                 "invalid_dpop_proof", "DPoP: htm must be POST");
+        // The audit reason quotes the claim; a NUL in it (which PostgreSQL text cannot hold) must not become a 503.
+        assertError(post(aliceForLedger().billing(), proof(KEY, proofClaims().claim("htm", "P\u0000ST").build())), 400,
+                "invalid_dpop_proof", "DPoP: htm must be POST");
         assertError(post(aliceForLedger().billing(), proof(KEY, proofClaims()
                 .issueTime(new Date((now - 120) * 1000)).build())), 400, "invalid_dpop_proof",
                 "DPoP: iat is not within 60s of the server's time");
