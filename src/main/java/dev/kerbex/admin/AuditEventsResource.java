@@ -33,7 +33,7 @@ public class AuditEventsResource {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
     private static final Set<String> OUTCOMES = Set.of("issued", "refused", "error", "success", "failure");
-    private static final Set<String> KINDS = Set.of("token_exchange", "admin");
+    private static final Set<String> KINDS = Set.of("token_exchange", "introspection", "revocation", "admin");
     private static final int MAX_VALUE = 1024;
 
     private final AdminSupport support;
@@ -79,7 +79,7 @@ public class AuditEventsResource {
             bad.add("outcome: one of issued, refused, error, success, failure");
         }
         if (kind != null && !KINDS.contains(kind)) {
-            bad.add("kind: one of token_exchange, admin");
+            bad.add("kind: one of token_exchange, introspection, revocation, admin");
         }
         text("client_id", clientId, bad);
         text("subject", subject, bad);

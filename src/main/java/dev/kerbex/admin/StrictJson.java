@@ -118,6 +118,8 @@ final class StrictJson {
                     }
                 });
             }
+        } else if (raw == Object.class) {
+            // any JSON value (a client's JWK Set members): the record's own validation judges it
         } else if (raw.isRecord()) {
             if (expect(node.isObject(), "must be an object", pointer, errors)) {
                 Map<String, Type> members = new java.util.HashMap<>();

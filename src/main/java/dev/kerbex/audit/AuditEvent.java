@@ -14,7 +14,9 @@ public record AuditEvent(Instant occurredAt, String tenantId, String kind, Outco
         Integer policyRevision, String jti, Instant expiresAt) {
 
     public enum Outcome {
-        ISSUED, REFUSED, ERROR;
+        ISSUED, REFUSED, ERROR,
+        /** A request that is not a token decision (introspection, revocation) and was answered. */
+        SUCCESS;
 
         public String dbValue() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -72,8 +72,16 @@ public class AuditTrail {
         }
     }
 
+    /**
+     * Bounded, and without NUL characters, which PostgreSQL text cannot hold: a reason quoting a client's claim
+     * value (a NUL in {@code htm}) must be recorded, not turn the answer into a 503.
+     */
     private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
+        if (s == null) {
+            return null;
+        }
+        String clean = s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+        return clean.length() <= max ? clean : clean.substring(0, max);
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.kerbex.bootstrap;
 
+import dev.kerbex.client.ClientKeys;
 import dev.kerbex.client.OAuthClient;
 import dev.kerbex.policy.FieldError;
 import dev.kerbex.representation.ClientRepresentation;
@@ -145,9 +146,10 @@ public final class TenantValidator {
         if (c.kerberosPrincipal() != null && !PRINCIPAL.matcher(c.kerberosPrincipal()).matches()) {
             errors.add(new FieldError(p + "/kerberos_principal", "not a principal like svc/host@REALM"));
         }
-        if (c.secret() == null && c.kerberosPrincipal() == null) {
-            errors.add(new FieldError(p, "needs a secret or a kerberos_principal to authenticate with"));
+        if (c.secret() == null && c.kerberosPrincipal() == null && c.jwks() == null) {
+            errors.add(new FieldError(p, "needs a secret, a kerberos_principal or jwks to authenticate with"));
         }
+        ClientKeys.validate(c.jwks(), p + "/jwks", errors);
         if (c.rateLimit() != null && (c.rateLimit() < 1 || c.rateLimit() > 100_000)) {
             errors.add(new FieldError(p + "/rate_limit", "must be between 1 and 100000 requests per second"));
         }

@@ -1,41 +1,70 @@
 package dev.kerbex.client;
 
+import dev.kerbex.jwt.ClientAssertionVerifier;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenRequest.ClientCredentials;
+import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.tenant.TenantSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Client authentication (SPEC §3): {@code client_secret_basic}, {@code client_secret_post}, and Kerberos
- * self-exchange, where a request without credentials is authenticated by its verified AP-REQ. Unknown
- * clients and wrong secrets get the same answer, after the same bcrypt work.
+ * Client authentication (SPEC §3): {@code client_secret_basic}, {@code client_secret_post}, {@code
+ * private_key_jwt} (RFC 7523, {@link ClientAssertionVerifier}), and Kerberos self-exchange, where a request
+ * without credentials is authenticated by its verified AP-REQ. Unknown clients and wrong secrets get the same
+ * answer, after the same bcrypt work. Exactly one method per request (RFC 6749 §2.3).
  */
 @ApplicationScoped
 public class ClientAuthenticator {
     private static final String FAILED = "client authentication failed";
 
     private final ClientSecrets secrets;
+    private final ClientAssertionVerifier assertions;
+    private final IssuerUrls urls;
     private final String dummyHash;
 
-    public ClientAuthenticator(ClientSecrets secrets) {
+    @Inject
+    public ClientAuthenticator(ClientSecrets secrets, ClientAssertionVerifier assertions, IssuerUrls urls) {
         this.secrets = secrets;
+        this.assertions = assertions;
+        this.urls = urls;
         this.dummyHash = secrets.hash("kerbex-timing-equaliser");
     }
 
-    /** The client proven by credentials, or empty when the request carries none (self-exchange decides later). */
+    /** Secrets only: {@code private_key_jwt} is refused (unit tests). */
+    public ClientAuthenticator(ClientSecrets secrets) {
+        this(secrets, null, null);
+    }
+
+    /**
+     * The client proven by credentials at the token endpoint, or empty when the request carries none
+     * (self-exchange decides later).
+     */
     public Optional<OAuthClient> authenticate(TenantSnapshot tenant, ClientCredentials body, String authorization) {
+        return authenticate(tenant, body, authorization, "token");
+    }
+
+    /**
+     * @param endpoint the endpoint's name under {@code /tenants/{t}/oauth2/} ({@code token}, {@code introspect},
+     *                 {@code revoke}): an assertion's {@code aud} may name its URL
+     */
+    public Optional<OAuthClient> authenticate(TenantSnapshot tenant, ClientCredentials body, String authorization,
+            String endpoint) {
         boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
-        if (body.clientAssertion() != null || body.clientAssertionType() != null) {
-            throw invalidClient("client_assertion: private_key_jwt is not enabled for this deployment yet");
-        }
-        if (basic && (body.clientSecret() != null)) {
-            // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
+        boolean assertion = body.clientAssertion() != null || body.clientAssertionType() != null;
+        // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
+        if ((basic ? 1 : 0) + (body.clientSecret() != null ? 1 : 0) + (assertion ? 1 : 0) > 1) {
             throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "client authentication: more than one method used");
+        }
+        if (assertion) {
+            return Optional.of(assertion(tenant, body, endpoint));
         }
         if (basic) {
             String[] idSecret = decodeBasic(authorization.substring(6).trim());
@@ -51,6 +80,38 @@ public class ClientAuthenticator {
             return Optional.of(check(tenant, body.clientId(), body.clientSecret(), "client_secret_post"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Introspection and revocation (RFC 7662 §2.1, RFC 7009 §2.1): the client must authenticate; there is no
+     * self-exchange here.
+     */
+    public OAuthClient authenticateRequired(TenantSnapshot tenant, ClientCredentials body, String authorization,
+            String endpoint) {
+        return authenticate(tenant, body, authorization, endpoint)
+                .orElseThrow(() -> invalidClient("client authentication: credentials required"));
+    }
+
+    /** RFC 7521 §4.2, RFC 7523 §2.2: both parameters, the JWT bearer type, and an assertion that verifies. */
+    private OAuthClient assertion(TenantSnapshot tenant, ClientCredentials body, String endpoint) {
+        if (body.clientAssertionType() == null) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "client_assertion_type: missing with client_assertion");
+        }
+        if (body.clientAssertion() == null) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "client_assertion: missing with client_assertion_type");
+        }
+        if (!ClientAssertionVerifier.ASSERTION_TYPE.equals(body.clientAssertionType())) {
+            throw invalidClient("client_assertion_type: only " + ClientAssertionVerifier.ASSERTION_TYPE + " is supported");
+        }
+        if (assertions == null) {
+            throw invalidClient("client_assertion: private_key_jwt is not enabled");
+        }
+        String tenantId = tenant.tenant().id();
+        Set<String> audiences = new LinkedHashSet<>();
+        audiences.add(urls.issuer(tenantId));
+        audiences.add(urls.endpoint(tenantId, "token"));
+        audiences.add(urls.endpoint(tenantId, endpoint));
+        return assertions.verify(tenant, body.clientAssertion(), body.clientId(), audiences);
     }
 
     /** Kerberos self-exchange: the client whose registered principal is the verified subject. */

@@ -1,21 +1,32 @@
 package dev.kerbex.client;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A registered client. {@code secretHash} is a bcrypt hash (never the secret); {@code kerberosPrincipal}
  * enables Kerberos self-exchange (SPEC §3); {@code audiences} are extra values a JWT subject token's
  * {@code aud} may carry to count as minted for this client; {@code rateLimit} overrides the default token
- * requests per second (null: the default).
+ * requests per second (null: the default); {@code jwks} is the JWK Set (public keys) the client signs its
+ * {@code private_key_jwt} assertions with (null: none registered).
  */
 public record OAuthClient(String tenantId, String clientId, String secretHash, String kerberosPrincipal,
-        List<String> grantTypes, List<String> audiences, Integer rateLimit) {
+        List<String> grantTypes, List<String> audiences, Integer rateLimit, Map<String, Object> jwks) {
 
     public static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
 
     public OAuthClient {
         grantTypes = List.copyOf(grantTypes == null ? List.of() : grantTypes);
         audiences = List.copyOf(audiences == null ? List.of() : audiences);
+        jwks = jwks == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(jwks));
+    }
+
+    /** A client without registered keys. */
+    public OAuthClient(String tenantId, String clientId, String secretHash, String kerberosPrincipal,
+            List<String> grantTypes, List<String> audiences, Integer rateLimit) {
+        this(tenantId, clientId, secretHash, kerberosPrincipal, grantTypes, audiences, rateLimit, null);
     }
 
     public boolean mayExchangeTokens() {

@@ -22,7 +22,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public final class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
-    private static final Pattern TOKEN_PATH = Pattern.compile("/?tenants/[^/]+/oauth2/token/?");
+    private static final Pattern TOKEN_PATH = Pattern.compile("/?tenants/[^/]+/oauth2/(token|introspect|revoke)/?");
 
     @ServerExceptionMapper
     public Response oauth(OAuthException e) {

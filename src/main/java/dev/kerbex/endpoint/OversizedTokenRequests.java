@@ -15,12 +15,15 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class OversizedTokenRequests {
     static final long BUFFER_LIMIT = 1024 * 1024;
+    /** The token, introspection and revocation endpoints all answer in RFC 6749 §5.2 JSON. */
+    private static final java.util.regex.Pattern OAUTH2_POST =
+            java.util.regex.Pattern.compile("/oauth2/(token|introspect|revoke)$");
     private static final String BODY = "{\"error\":\"invalid_request\",\"error_description\":\"request body exceeds "
             + FormBody.MAX_BYTES + " bytes\"}";
 
     void install(@Observes Router router) {
         router.route().order(-1000).handler(ctx -> {
-            if (ctx.request().method() == HttpMethod.POST && ctx.request().path().endsWith("/oauth2/token")
+            if (ctx.request().method() == HttpMethod.POST && OAUTH2_POST.matcher(ctx.request().path()).find()
                     && declaredLength(ctx.request().getHeader("Content-Length")) > BUFFER_LIMIT) {
                 ctx.response().setStatusCode(400)
                         .putHeader("Content-Type", "application/json")

@@ -2,6 +2,7 @@ package dev.kerbex.endpoint;
 
 import dev.kerbex.exchange.ExchangeInput;
 import dev.kerbex.exchange.TokenExchange;
+import dev.kerbex.jwt.DpopProofVerifier;
 import dev.kerbex.protocol.TokenResponse;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /** {@code POST /tenants/{t}/oauth2/token}: RFC 8693 token exchange. Thin: parsing and deciding live below. */
 @Path("/tenants/{tenant}/oauth2/token")
@@ -43,8 +45,10 @@ public class TokenEndpoint {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context ContainerRequestContext ctx, @Context HttpServerRequest http) {
+        // Header names are case-insensitive (HTTP/2 sends them in lower case): ask Vert.x, whose map honours that.
+        List<String> dpop = http.headers().getAll(DpopProofVerifier.HEADER);
         ExchangeInput input = new ExchangeInput(tenant, isForm(contentType), body == null ? new byte[0] : body,
-                authorization, RequestIds.sourceAddress(http), RequestIds.of(ctx));
+                authorization, RequestIds.sourceAddress(http), RequestIds.of(ctx), dpop);
         TokenResponse response = exchange.exchange(input);
         return Response.ok(response, MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")

@@ -6,7 +6,16 @@ import dev.kerbex.protocol.TokenRequest;
 import dev.kerbex.tenant.TenantSnapshot;
 import java.time.Instant;
 
-/** One permitted exchange, immutable, handed to the issuer. {@code actor} is null without delegation. */
+/**
+ * One permitted exchange, immutable, handed to the issuer. {@code actor} is null without delegation;
+ * {@code dpopJkt} is the RFC 7638 thumbprint of the verified DPoP proof's key (RFC 9449), null without a proof.
+ */
 public record ExchangeContext(TenantSnapshot tenant, String issuer, OAuthClient client, TokenRequest request,
-        VerifiedSubject subject, VerifiedSubject actor, Decision.Permit permit, Instant now) {
+        VerifiedSubject subject, VerifiedSubject actor, Decision.Permit permit, Instant now, String dpopJkt) {
+
+    /** Without a DPoP proof. */
+    public ExchangeContext(TenantSnapshot tenant, String issuer, OAuthClient client, TokenRequest request,
+            VerifiedSubject subject, VerifiedSubject actor, Decision.Permit permit, Instant now) {
+        this(tenant, issuer, client, request, subject, actor, permit, now, null);
+    }
 }

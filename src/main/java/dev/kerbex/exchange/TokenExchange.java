@@ -5,6 +5,7 @@ import dev.kerbex.audit.AuditTrail;
 import dev.kerbex.client.ClientAuthenticator;
 import dev.kerbex.client.OAuthClient;
 import dev.kerbex.client.RateLimiter;
+import dev.kerbex.jwt.DpopProofVerifier;
 import dev.kerbex.policy.Decision;
 import dev.kerbex.policy.ExchangeFacts;
 import dev.kerbex.policy.PolicyEvaluator;
@@ -50,11 +51,12 @@ public class TokenExchange {
     private final AuditTrail audit;
     private final IssuerUrls urls;
     private final MeterRegistry metrics;
+    private final DpopProofVerifier dpop;
     private final Clock clock;
 
     public TokenExchange(TenantDirectory tenants, ClientAuthenticator clients, RateLimiter rateLimiter,
             Instance<SubjectVerifier> verifiers, Instance<TokenIssuer> issuers, AuditTrail audit, IssuerUrls urls,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, DpopProofVerifier dpop) {
         this.tenants = tenants;
         this.clients = clients;
         this.rateLimiter = rateLimiter;
@@ -63,6 +65,7 @@ public class TokenExchange {
         this.audit = audit;
         this.urls = urls;
         this.metrics = metrics;
+        this.dpop = dpop;
         this.clock = Clock.systemUTC();
     }
 
@@ -109,6 +112,9 @@ public class TokenExchange {
 
         Optional<OAuthClient> authenticated = clients.authenticate(tenant, request.credentials(), in.authorization());
         authenticated.ifPresent(c -> admit(c, draft));
+        // RFC 9449 §5: a proof binds the token to its key (cnf.jkt); a bad one is invalid_dpop_proof.
+        String dpopJkt = in.dpopProofs().isEmpty() ? null : dpop.verify(in.dpopProofs(), "POST",
+                urls.endpoint(tenant.tenant().id(), "token"), tenant.tenant().id());
 
         SubjectVerifier subjectVerifier = verifier(request.subjectTokenType(), "subject_token_type");
         // Self-exchange is Kerberos-only (SPEC §3); any other subject's audience is checked against the client,
@@ -147,13 +153,28 @@ public class TokenExchange {
         }
         Decision.Permit permit = (Decision.Permit) decision;
         draft.permit(permit);
+        requireBinding(permit, dpopJkt);
 
         TokenIssuer.IssuedToken issued = issuer.issue(new ExchangeContext(tenant, urls.issuer(tenant.tenant().id()),
-                client, request, subject, actor, permit, now));
+                client, request, subject, actor, permit, now, dpopJkt));
         draft.issued(issued);
         // A Kerberos ticket carries no OAuth scope, so its response names none.
         return new TokenResponse(issued.token(), issued.type().uri(), issued.tokenType(), issued.expiresIn(),
                 permit.scope().isEmpty() ? null : permit.scopeString());
+    }
+
+    /** SPEC §7: a grant may require a sender-constrained token. Only DPoP can be issued here (no TLS client certificates). */
+    private static void requireBinding(Decision.Permit permit, String dpopJkt) {
+        if (permit.grant().requireDpop() && dpopJkt == null) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
+                    "DPoP: this exchange requires a DPoP proof (RFC 9449)", "policy " + permit.policy().name()
+                            + " requires a DPoP-bound token and the request has no DPoP proof");
+        }
+        if (permit.grant().requireMtls()) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
+                    "request: this exchange requires a certificate-bound token (RFC 8705), which this deployment cannot issue",
+                    "policy " + permit.policy().name() + " requires mTLS binding, which Kerbex does not support");
+        }
     }
 
     private void admit(OAuthClient client, AuditDraft draft) {

@@ -64,8 +64,13 @@ public class JwtAccessTokenIssuer implements TokenIssuer {
         if (act != null) {
             claims.put("act", act);
         }
+        // RFC 9449 §6: a DPoP-bound token names the thumbprint of the proof's key.
+        if (ctx.dpopJkt() != null) {
+            claims.put("cnf", Map.of("jkt", ctx.dpopJkt()));
+        }
         String token = minter.sign(ctx.tenant().tenant().id(), claims);
-        return new IssuedToken(token, ctx.request().requestedTokenType(), "Bearer", lifetime, jti, exp);
+        return new IssuedToken(token, ctx.request().requestedTokenType(), ctx.dpopJkt() != null ? "DPoP" : "Bearer",
+                lifetime, jti, exp);
     }
 
     /** aud is the requested audiences then resources (RFC 8707), a string when there is one. */

@@ -9,6 +9,7 @@ import dev.kerbex.exchange.VerifiedSubject;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenType;
+import dev.kerbex.store.RevocationStore;
 import dev.kerbex.store.StoreUnavailableException;
 import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.tenant.TrustedIssuer;
@@ -69,18 +70,63 @@ public class JwtSubjectVerifier implements SubjectVerifier {
     private record TenantKeys(Instant loadedAt, Map<String, PublicJsonWebKey> byKid) {
     }
 
+    /** Whether the tenant revoked the token of this {@code jti} (RFC 7009). */
+    @FunctionalInterface
+    interface Revocations {
+        boolean revoked(String tenantId, String jti);
+    }
+
+    /**
+     * A token this tenant issued, checked for introspection and revocation: {@code claims} when its signature
+     * verifies under one of the tenant's keys and it is inside its validity window, else null and {@code refusal}
+     * says why (for the audit trail, never for the client).
+     */
+    public record OwnToken(Map<String, Object> claims, String refusal) {
+        public boolean valid() {
+            return claims != null;
+        }
+
+        public String jti() {
+            return claims != null && claims.get("jti") instanceof String s ? s : null;
+        }
+
+        public String clientId() {
+            return claims != null && claims.get("client_id") instanceof String s ? s : null;
+        }
+
+        public String subject() {
+            return claims != null && claims.get("sub") instanceof String s ? s : null;
+        }
+
+        public Instant expiresAt() {
+            return claims != null && claims.get("exp") instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
+        }
+
+        /** {@code aud} as a list (RFC 7519 allows a string or an array). */
+        public List<String> audiences() {
+            List<String> aud = claims == null ? null : strings(claims.get("aud"));
+            return aud == null ? List.of() : aud;
+        }
+    }
+
     private final PublishedKeys published;
     private final Function<String, String> issuerOf;
     private final Clock clock;
     private final Cache<String, TenantKeys> keys;
     private final RemoteJwks remote;
+    private final Revocations revocations;
 
     @Inject
-    public JwtSubjectVerifier(SigningKeys signingKeys, IssuerUrls urls) {
-        this(signingKeys::publishedJwks, urls::issuer, Clock.systemUTC());
+    public JwtSubjectVerifier(SigningKeys signingKeys, IssuerUrls urls, RevocationStore revocations) {
+        this(signingKeys::publishedJwks, urls::issuer, Clock.systemUTC(), revocations::isRevoked);
     }
 
     JwtSubjectVerifier(PublishedKeys published, Function<String, String> issuerOf, Clock clock) {
+        this(published, issuerOf, clock, (tenant, jti) -> false);
+    }
+
+    JwtSubjectVerifier(PublishedKeys published, Function<String, String> issuerOf, Clock clock, Revocations revocations) {
+        this.revocations = revocations;
         this.published = published;
         this.issuerOf = issuerOf;
         this.clock = clock;
@@ -147,6 +193,11 @@ public class JwtSubjectVerifier implements SubjectVerifier {
                     + (key.getAlgorithm() == null ? key.getKeyType() : key.getAlgorithm()));
         }
         verifySignature(jws, alg, key, p);
+        // RFC 8725 §3.11: a JWT of another kind (a DPoP proof, a client assertion) must not pass for an access token.
+        String typ = jws.getHeader("typ");
+        if (trusted == null ? !isAccessTokenType(typ) : typ != null && OTHER_JWT_TYPES.contains(normalisedType(typ))) {
+            throw refused(p, "JWT type not accepted", "typ " + typ + " is not an access token's");
+        }
 
         Instant exp = numericDate(claims, "exp", p);
         if (exp == null) {
@@ -165,6 +216,10 @@ public class JwtSubjectVerifier implements SubjectVerifier {
                     + "s after " + now);
         }
         checkAudience(claims, client, issuer, p);
+        // RFC 7009: a token of this tenant revoked on any replica is refused at once (a database read, no cache).
+        if (trusted == null && claims.getClaimValue("jti") instanceof String jti && revocations.revoked(tenantId, jti)) {
+            throw refused(p, "token has been revoked", "jti " + jti + " was revoked");
+        }
         Object sub = claims.getClaimValue("sub");
         if (!(sub instanceof String subject) || subject.isEmpty()) {
             throw refused(p, "JWT has no sub", "sub claim missing or not a string");
@@ -175,18 +230,85 @@ public class JwtSubjectVerifier implements SubjectVerifier {
                 templateClaims(claims, trusted == null));
     }
 
+    /**
+     * Checks a token as one this tenant issued (RFC 7662, RFC 7009): size, compact JWS, {@code typ} of an access
+     * token, {@code iss} the tenant's issuer, an allowed algorithm equal to the key's, a key of the tenant's JWK Set,
+     * the signature, and the validity window ({@code exp} required and not passed). Revocation is the caller's
+     * business. Never throws for a bad token: a refusal says why.
+     */
+    public OwnToken ownToken(String tenantId, String token) {
+        String p = "token";
+        try {
+            if (token.length() > MAX_TOKEN_CHARS) {
+                throw refused(p, "JWT exceeds " + MAX_TOKEN_CHARS + " characters", "length " + token.length());
+            }
+            JsonWebSignature jws = parse(token, p);
+            JwtClaims claims;
+            try {
+                claims = JwtClaims.parse(jws.getUnverifiedPayload());
+            } catch (InvalidJwtException | RuntimeException e) {
+                throw refused(p, "not a well-formed JWT", "claims are not a JSON object");
+            }
+            String issuer = issuerOf.apply(tenantId);
+            if (!issuer.equals(claims.getClaimValue("iss"))) {
+                throw refused(p, "JWT issuer is not this tenant", "iss " + claims.getClaimValue("iss"));
+            }
+            String alg = jws.getAlgorithmHeaderValue();
+            if (alg == null || !ALGORITHMS.contains(alg)) {
+                throw refused(p, "JWT algorithm not allowed", "alg " + alg);
+            }
+            PublicJsonWebKey key = key(tenantId, jws.getKeyIdHeaderValue());
+            if (key == null || !alg.equals(key.getAlgorithm()) || !keyTypeFits(alg, key)) {
+                throw refused(p, "JWT signing key is not one of this tenant's", "kid " + jws.getKeyIdHeaderValue());
+            }
+            verifySignature(jws, alg, key, p);
+            if (!isAccessTokenType(jws.getHeader("typ"))) {
+                throw refused(p, "JWT type not accepted", "typ " + jws.getHeader("typ"));
+            }
+            Instant now = clock.instant();
+            Instant exp = numericDate(claims, "exp", p);
+            if (exp == null || !now.isBefore(exp)) {
+                throw refused(p, "JWT expired", "exp " + exp + " is not after " + now);
+            }
+            Instant nbf = numericDate(claims, "nbf", p);
+            if (nbf != null && nbf.isAfter(now.plus(LEEWAY))) {
+                throw refused(p, "JWT not yet valid", "nbf " + nbf);
+            }
+            return new OwnToken(Map.copyOf(claims.getClaimsMap()), null);
+        } catch (OAuthException e) {
+            return new OwnToken(null, e.detail());
+        }
+    }
+
+    /** The {@code typ} values of JWTs that are not access tokens (RFC 9449, RFC 7523bis, RFC 8417, logout tokens). */
+    static final Set<String> OTHER_JWT_TYPES = Set.of("dpop+jwt", "client-authentication+jwt", "secevent+jwt",
+            "logout+jwt");
+
+    /** RFC 9068 §2.1: {@code at+jwt}, or its full media type {@code application/at+jwt}. */
+    private static boolean isAccessTokenType(String typ) {
+        return typ != null && normalisedType(typ).equals("at+jwt");
+    }
+
+    private static String normalisedType(String typ) {
+        String t = typ.toLowerCase(java.util.Locale.ROOT);
+        return t.startsWith("application/") ? t.substring("application/".length()) : t;
+    }
+
     private static JsonWebSignature parse(String token, String p) {
         // A compact JWS has exactly three parts; five would be a JWE, which Kerbex never issues.
         if (token.chars().filter(c -> c == '.').count() != 2) {
             throw refused(p, "not a well-formed JWT", "not three dot-separated parts");
         }
+        JsonWebSignature jws = new JsonWebSignature();
         try {
-            JsonWebSignature jws = new JsonWebSignature();
             jws.setCompactSerialization(token);
-            return jws;
         } catch (JoseException | RuntimeException e) {
             throw refused(p, "not a well-formed JWT", "unparsable JWS: " + e.getMessage());
         }
+        if (!JoseHeaders.wellTyped(jws)) {
+            throw refused(p, "not a well-formed JWT", "a header member that must be a string is not one");
+        }
+        return jws;
     }
 
     private static void verifySignature(JsonWebSignature jws, String alg, PublicJsonWebKey key, String p) {

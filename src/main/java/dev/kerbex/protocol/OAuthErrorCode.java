@@ -1,6 +1,6 @@
 package dev.kerbex.protocol;
 
-/** RFC 6749 §5.2 error codes (plus RFC 8693 §2.2.2 {@code invalid_target}), each with its fixed HTTP status (SPEC §4). */
+/** RFC 6749 §5.2 error codes (plus RFC 8693 §2.2.2 {@code invalid_target}, RFC 9449 §5 {@code invalid_dpop_proof}), each with its fixed HTTP status (SPEC §4). */
 public enum OAuthErrorCode {
     INVALID_REQUEST("invalid_request", 400),
     INVALID_CLIENT("invalid_client", 401),
@@ -10,6 +10,8 @@ public enum OAuthErrorCode {
     UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
     INVALID_TARGET("invalid_target", 400),
     INVALID_SCOPE("invalid_scope", 400),
+    /** RFC 9449 §5: the DPoP proof of a token request is invalid. */
+    INVALID_DPOP_PROOF("invalid_dpop_proof", 400),
     /** Rate limited: 429 with Retry-After. */
     RATE_LIMITED("temporarily_unavailable", 429),
     /** Database or KDC unavailable. */

@@ -258,7 +258,8 @@ public class AdminStore {
 
     /** A stored client as the admin API may show it: whether it has a secret, never the hash. */
     public record StoredClient(String clientId, boolean hasSecret, String kerberosPrincipal, List<String> grantTypes,
-            List<String> audiences, Integer rateLimit, Instant createdAt, Instant updatedAt, long version) {
+            List<String> audiences, Integer rateLimit, Instant createdAt, Instant updatedAt, long version,
+            Map<String, Object> jwks) {
     }
 
     @Transactional
@@ -290,6 +291,7 @@ public class AdminStore {
         e.grantTypes = c.grantTypes();
         e.audiences = c.audiences();
         e.rateLimit = c.rateLimit();
+        e.jwks = c.jwks();
         e.createdAt = Instant.now();
         e.updatedAt = e.createdAt;
         em().persist(e);
@@ -313,6 +315,7 @@ public class AdminStore {
         e.grantTypes = c.grantTypes();
         e.audiences = c.audiences();
         e.rateLimit = c.rateLimit();
+        e.jwks = c.jwks();
         e.updatedAt = Instant.now();
         em().flush();
         audit(c.tenantId(), "success", null, null, change);
@@ -523,7 +526,7 @@ public class AdminStore {
         return new StoredClient(e.clientId, e.secretHash != null, e.kerberosPrincipal,
                 e.grantTypes == null ? List.of() : List.copyOf(e.grantTypes),
                 e.audiences == null ? List.of() : List.copyOf(e.audiences), e.rateLimit, e.createdAt, e.updatedAt,
-                e.version);
+                e.version, e.jwks);
     }
 
     private static StoredTenant toStored(TenantEntity e) {

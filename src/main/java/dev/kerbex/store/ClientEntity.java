@@ -9,6 +9,7 @@ import jakarta.persistence.Version;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -40,6 +41,10 @@ class ClientEntity {
 
     @Column(name = "rate_limit")
     Integer rateLimit;
+
+    /** The client's public JWK Set for private_key_jwt; null when it registered none. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    Map<String, Object> jwks;
 
     @Column(name = "created_at")
     Instant createdAt;

@@ -115,7 +115,7 @@ public class TenantStore {
         String hash = client.secretHash() == null ? e.secretHash : client.secretHash();
         if (!created && Objects.equals(e.secretHash, hash) && Objects.equals(e.kerberosPrincipal, client.kerberosPrincipal())
                 && e.grantTypes.equals(client.grantTypes()) && e.audiences.equals(client.audiences())
-                && Objects.equals(e.rateLimit, client.rateLimit())) {
+                && Objects.equals(e.rateLimit, client.rateLimit()) && Objects.equals(e.jwks, client.jwks())) {
             return false;
         }
         e.secretHash = hash;
@@ -123,6 +123,7 @@ public class TenantStore {
         e.grantTypes = client.grantTypes();
         e.audiences = client.audiences();
         e.rateLimit = client.rateLimit();
+        e.jwks = client.jwks();
         e.updatedAt = now;
         if (created) {
             em().persist(e);
@@ -271,6 +272,6 @@ public class TenantStore {
 
     private static OAuthClient toClient(ClientEntity e) {
         return new OAuthClient(e.tenantId, e.clientId, e.secretHash, e.kerberosPrincipal, e.grantTypes, e.audiences,
-                e.rateLimit);
+                e.rateLimit, e.jwks);
     }
 }

@@ -9,6 +9,7 @@ import dev.kerbex.representation.TenantRepresentation;
 import dev.kerbex.representation.TrustedIssuerRepresentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,6 +107,53 @@ class TenantValidatorTest {
                 null);
 
         assertThat(TenantValidator.validate(tenant("acme", List.of(c), null, null), Set.of())).isEmpty();
+    }
+
+    @Test
+    void validateWhenKeysOnlyClientWithPublicKeysThenAccepted() throws Exception {
+        Map<String, Object> jwks = Map.of("keys", List.of(
+                new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("e").generate()
+                        .toPublicJWK().toJSONObject(),
+                new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("r").generate().toPublicJWK().toJSONObject()));
+        ClientRepresentation c = new ClientRepresentation("svc", null, null, null, null, null, jwks);
+
+        assertThat(TenantValidator.validate(tenant("acme", List.of(c), null, null), Set.of())).isEmpty();
+    }
+
+    @Test
+    void validateWhenJwksHoldsPrivateSymmetricWeakOrMalformedKeysThenEachNamed() throws Exception {
+        Map<String, Object> ecPrivate = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+                .generate().toJSONObject();
+        Map<String, Object> rsaWeak = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(1024, true).generate()
+                .toPublicJWK().toJSONObject();
+        Map<String, Object> hmacAlg = new java.util.HashMap<>(new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).generate().toPublicJWK().toJSONObject());
+        hmacAlg.put("alg", "HS256");
+        List<Object> keys = List.of(ecPrivate, Map.of("kty", "oct", "k", "c2VjcmV0"), rsaWeak, hmacAlg,
+                Map.of("kty", "EC", "crv", "P-256", "x", "AA", "y", "AA"), "not-an-object");
+        ClientRepresentation c = new ClientRepresentation("svc", "long-enough-secret", null, null, null, null,
+                Map.of("keys", keys));
+        ClientRepresentation empty = new ClientRepresentation("svc2", "long-enough-secret", null, null, null, null,
+                Map.of("keys", List.of()));
+
+        assertThat(TenantValidator.validate(tenant("acme", List.of(c, empty), null, null), Set.of())).containsExactly(
+                new FieldError("/clients/0/jwks/keys/0/d", "a private or symmetric key member; register the public key only"),
+                new FieldError("/clients/0/jwks/keys/1/k", "a private or symmetric key member; register the public key only"),
+                new FieldError("/clients/0/jwks/keys/2/n", "RSA keys need at least 2048 bits"),
+                new FieldError("/clients/0/jwks/keys/3/alg", "not an asymmetric signature algorithm of this key type "
+                        + "(ES256, ES384, ES512, PS256, PS384, PS512, RS256, RS384, RS512)"),
+                new FieldError("/clients/0/jwks/keys/4", "not a valid EC public key"),
+                new FieldError("/clients/0/jwks/keys/5", "must be a JWK object"),
+                new FieldError("/clients/1/jwks/keys", "required; a JWK Set names at least one key"));
+    }
+
+    @Test
+    void validateWhenJwksHoldsANulCharacterThenRefused() {
+        ClientRepresentation c = new ClientRepresentation("svc", "long-enough-secret", null, null, null, null,
+                Map.of("keys", List.of(Map.of("kty", "EC", "kid", "a\u0000b"))));
+
+        assertThat(TenantValidator.validate(tenant("acme", List.of(c), null, null), Set.of()))
+                .containsExactly(new FieldError("/clients/0/jwks", "must not contain NUL characters"));
     }
 
     @Test

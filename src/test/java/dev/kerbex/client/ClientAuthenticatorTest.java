@@ -246,29 +246,38 @@ class ClientAuthenticatorTest {
     }
 
     @Test
-    void authenticateWhenClientAssertionThenInvalidClient() {
+    void authenticateWhenClientAssertionWithoutVerifierThenInvalidClient() {
         ClientCredentials body = new ClientCredentials("billing", null, "eyJ.c.a",
                 "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
 
         assertFails(() -> authenticate(body, null), OAuthErrorCode.INVALID_CLIENT,
-                "client_assertion: private_key_jwt is not enabled for this deployment yet");
+                "client_assertion: private_key_jwt is not enabled");
     }
 
     @Test
-    void authenticateWhenOnlyClientAssertionTypeThenInvalidClient() {
+    void authenticateWhenOnlyClientAssertionTypeThenInvalidRequest() {
         ClientCredentials body = new ClientCredentials(null, null, null,
                 "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
 
-        assertFails(() -> authenticate(body, null), OAuthErrorCode.INVALID_CLIENT,
-                "client_assertion: private_key_jwt is not enabled for this deployment yet");
+        assertFails(() -> authenticate(body, null), OAuthErrorCode.INVALID_REQUEST,
+                "client_assertion: missing with client_assertion_type");
     }
 
     @Test
-    void authenticateWhenClientAssertionWithValidBasicThenStillRefused() {
+    void authenticateWhenClientAssertionOfAnotherTypeThenInvalidClient() {
+        ClientCredentials body = new ClientCredentials(null, null, "eyJ.c.a", "urn:example:saml");
+
+        assertFails(() -> authenticate(body, null), OAuthErrorCode.INVALID_CLIENT,
+                "client_assertion_type: only urn:ietf:params:oauth:client-assertion-type:jwt-bearer is supported");
+    }
+
+    @Test
+    void authenticateWhenClientAssertionWithValidBasicThenMoreThanOneMethod() {
+        // RFC 6749 §2.3: one method per request, even when one of them would succeed.
         ClientCredentials body = new ClientCredentials(null, null, "eyJ.c.a", null);
 
-        assertFails(() -> authenticate(body, basic("billing:" + BILLING_SECRET)), OAuthErrorCode.INVALID_CLIENT,
-                "client_assertion: private_key_jwt is not enabled for this deployment yet");
+        assertFails(() -> authenticate(body, basic("billing:" + BILLING_SECRET)), OAuthErrorCode.INVALID_REQUEST,
+                "client authentication: more than one method used");
     }
 
     @Test

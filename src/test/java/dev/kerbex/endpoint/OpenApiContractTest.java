@@ -5,9 +5,11 @@ import static dev.kerbex.testing.TokenRequests.aliceForLedger;
 import static dev.kerbex.testing.TokenRequests.exchange;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.restassured.OpenApiValidationFilter;
+import dev.kerbex.testing.IssuedTokenRequests;
 import dev.kerbex.testing.KerbexTestResource;
 import dev.kerbex.testing.TokenRequests;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -59,6 +61,54 @@ class OpenApiContractTest {
     @Test
     void tokenEndpointWhenUnknownTenantThenMatchesContract() {
         contract(aliceForLedger().billing()).post("/tenants/nosuch/oauth2/token").then().statusCode(404);
+    }
+
+    @Test
+    void tokenEndpointWhenPrivateKeyJwtThenMatchesContract() {
+        String assertion = dev.kerbex.testing.ClientAssertions.assertion();
+        TokenRequests request = aliceForLedger().param("client_assertion_type", dev.kerbex.testing.ClientAssertions.TYPE)
+                .param("client_assertion", assertion);
+        contract(request).post("/tenants/acme/oauth2/token").then().statusCode(200);
+        contract(aliceForLedger().param("client_assertion_type", dev.kerbex.testing.ClientAssertions.TYPE)
+                .param("client_assertion", assertion)).post("/tenants/acme/oauth2/token").then().statusCode(401);
+    }
+
+    @Test
+    void tokenEndpointWhenDpopThenMatchesContract() {
+        String proof = DpopTest.proof(DpopTest.KEY, DpopTest.proofClaims().build());
+        contract(aliceForLedger().billing()).header("DPoP", proof).post("/tenants/acme/oauth2/token").then()
+                .statusCode(200).body("token_type", equalTo("DPoP"));
+        contract(aliceForLedger().billing()).header("DPoP", proof).post("/tenants/acme/oauth2/token").then()
+                .statusCode(400).body("error", equalTo("invalid_dpop_proof"));
+    }
+
+    @Test
+    void introspectionWhenAnsweredThenMatchesContract() {
+        String token = IntrospectionRevocationTest.ledgerToken();
+        IssuedTokenRequests.form(KerbexTestResource.BILLING, KerbexTestResource.BILLING_SECRET, token).filter(CONTRACT)
+                .post("/tenants/acme/oauth2/introspect").then().statusCode(200).body("active", equalTo(true));
+        IssuedTokenRequests.form(KerbexTestResource.BILLING, KerbexTestResource.BILLING_SECRET, "not-a-token")
+                .filter(CONTRACT).post("/tenants/acme/oauth2/introspect").then().statusCode(200)
+                .body("active", equalTo(false));
+        IssuedTokenRequests.form(null, null, token).filter(CONTRACT).post("/tenants/acme/oauth2/introspect")
+                .then().statusCode(401);
+        // a client_id that is not the Basic user's: invalid_request
+        IssuedTokenRequests.form(KerbexTestResource.BILLING, KerbexTestResource.BILLING_SECRET, token, "client_id",
+                KerbexTestResource.REPORTING).filter(CONTRACT).post("/tenants/acme/oauth2/introspect")
+                .then().statusCode(400);
+        IssuedTokenRequests.form(KerbexTestResource.BILLING, KerbexTestResource.BILLING_SECRET, token).filter(CONTRACT)
+                .post("/tenants/nosuch/oauth2/introspect").then().statusCode(404);
+    }
+
+    @Test
+    void revocationWhenAnsweredThenMatchesContract() {
+        String token = IntrospectionRevocationTest.ledgerToken();
+        IssuedTokenRequests.form(KerbexTestResource.REPORTING, KerbexTestResource.REPORTING_SECRET, token)
+                .filter(CONTRACT).post("/tenants/acme/oauth2/revoke").then().statusCode(400);
+        IssuedTokenRequests.form(KerbexTestResource.BILLING, "not-the-secret-at-all", token).filter(CONTRACT)
+                .post("/tenants/acme/oauth2/revoke").then().statusCode(401);
+        IssuedTokenRequests.form(KerbexTestResource.BILLING, KerbexTestResource.BILLING_SECRET, token).filter(CONTRACT)
+                .post("/tenants/acme/oauth2/revoke").then().statusCode(200);
     }
 
     @Test

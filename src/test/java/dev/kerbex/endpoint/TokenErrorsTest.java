@@ -221,10 +221,10 @@ class TokenErrorsTest {
                 client("Basic credentials with an empty client id", () -> aliceForLedger()
                         .authorization("Basic " + b64(":secret".getBytes(StandardCharsets.UTF_8))).post(),
                         "client authentication: malformed Basic credentials", null),
-                client("private_key_jwt assertion", () -> aliceForLedger()
+                client("private_key_jwt assertion with alg none", () -> aliceForLedger()
                         .param("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
                         .param("client_assertion", "eyJhbGciOiJub25lIn0.e30.").post(),
-                        "client_assertion: private_key_jwt is not enabled for this deployment yet", null));
+                        "client_assertion: algorithm not allowed", null));
     }
 
     @ParameterizedTest(name = "{0}")

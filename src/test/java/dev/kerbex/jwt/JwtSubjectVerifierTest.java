@@ -206,6 +206,13 @@ class JwtSubjectVerifierTest {
                 refusal("header alg differs from the key's", t -> signWithHeader(es384,
                         new JWSHeader.Builder(JWSAlgorithm.ES384).keyID(es256.getKeyID()).build(), claims().build()),
                         "JWT algorithm does not match its key"),
+                refusal("a DPoP proof's typ (RFC 8725 §3.11)", t -> signWithHeader(es256,
+                        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(es256.getKeyID())
+                                .type(new JOSEObjectType("dpop+jwt")).build(), claims().build()),
+                        "JWT type not accepted"),
+                refusal("no typ: not an access token of the tenant", t -> signWithHeader(es256,
+                        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(es256.getKeyID()).build(), claims().build()),
+                        "JWT type not accepted"),
                 refusal("signed by an impostor key under a tenant kid", t -> signWithHeader(
                         impostor(),
                         new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(es256.getKeyID()).build(), claims().build()),
@@ -336,7 +343,7 @@ class JwtSubjectVerifierTest {
     static String signRaw(ECKey key, String payload) {
         try {
             com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256)
-                    .keyID(key.getKeyID()).build(), new com.nimbusds.jose.Payload(Base64URL.from(payload).decode()));
+                    .keyID(key.getKeyID()).type(new JOSEObjectType("at+jwt")).build(), new com.nimbusds.jose.Payload(Base64URL.from(payload).decode()));
             jws.sign(new ECDSASigner(key));
             return jws.serialize();
         } catch (JOSEException e) {

@@ -195,6 +195,15 @@ class TrustedIssuerVerifierTest {
     }
 
     @Test
+    void verifyWhenTypeIsADpopProofsThenRefused() {
+        // RFC 8725 §3.11: a DPoP proof (or any other kind of JWT) the issuer signed is not an access token.
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(idpEc.getKeyID())
+                .type(new com.nimbusds.jose.JOSEObjectType("dpop+jwt")).build();
+        assertRefused(() -> verify(signWithHeader(idpEc, header, claims().build())),
+                "subject_token: JWT type not accepted");
+    }
+
+    @Test
     void verifyWhenSignedByAnotherKeyUnderAPublishedKidThenSignatureInvalid() throws JOSEException {
         ECKey impostor = new ECKeyGenerator(Curve.P_256).keyID(idpEc.getKeyID()).algorithm(JWSAlgorithm.ES256).generate();
         assertRefused(() -> verify(sign(impostor, claims().build())), "subject_token: JWT signature invalid");

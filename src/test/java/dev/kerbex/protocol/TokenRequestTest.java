@@ -474,6 +474,7 @@ class TokenRequestTest {
             "UNSUPPORTED_GRANT_TYPE, unsupported_grant_type, 400",
             "INVALID_TARGET, invalid_target, 400",
             "INVALID_SCOPE, invalid_scope, 400",
+            "INVALID_DPOP_PROOF, invalid_dpop_proof, 400",
             "RATE_LIMITED, temporarily_unavailable, 429",
             "TEMPORARILY_UNAVAILABLE, temporarily_unavailable, 503" })
     void errorCodeCarriesSpecCodeAndStatus(OAuthErrorCode code, String error, int status) {
@@ -483,7 +484,7 @@ class TokenRequestTest {
 
     @Test
     void errorCodeTableCoversEveryConstant() {
-        assertThat(OAuthErrorCode.values()).hasSize(9);
+        assertThat(OAuthErrorCode.values()).hasSize(10);
     }
 
     @Test

@@ -41,6 +41,9 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String ARCHIVE_API_SECRET = "archive-api-secret-0123";
     /** Trusted external issuers (issue 5): reports-api exchanges {@link TestIdp}'s tokens for this audience. */
     public static final String PARTNER = "https://partner.example.test";
+    /** DPoP (issue 5): an API whose policy requires DPoP-bound tokens, and one whose policy requires mTLS binding. */
+    public static final String DPOP_API = "https://dpop.example.test";
+    public static final String MTLS_API = "https://mtls.example.test";
 
     @Override
     public Map<String, String> start() {
@@ -90,11 +93,12 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
                      {"client_id": "reports-api", "secret": "reports-api-secret-0123",
                       "audiences": ["https://reports.example.test"]},
                      {"client_id": "archive-api", "secret": "archive-api-secret-0123",
-                      "audiences": ["https://archive.example.test"]}
+                      "audiences": ["https://archive.example.test"]},
+                     {"client_id": "keyed", "jwks": %12$s}
                    ],
                    "policies": [
                      {"name": "ledger", "effect": "allow", "priority": 100,
-                      "match": {"clients": ["billing", "reporting", "throttled"],
+                      "match": {"clients": ["billing", "reporting", "throttled", "keyed"],
                                 "subject_token_types": ["urn:kerbex:token-type:kerberos-ap-req"],
                                 "subjects": ["*@EXAMPLE.TEST"],
                                 "audiences": ["https://ledger.example.test"]},
@@ -130,6 +134,14 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
                                 "issuers": ["%5$s"], "audiences": ["https://vault.example.test"],
                                 "actors": ["svc-archive/*@EXAMPLE.TEST"]},
                       "grant": {"scopes": ["reports:read"], "default_scopes": ["reports:read"], "max_lifetime": "PT5M"}},
+                     {"name": "dpop-only", "effect": "allow", "priority": 100,
+                      "match": {"clients": ["billing"], "subjects": ["*@EXAMPLE.TEST"],
+                                "audiences": ["https://dpop.example.test"]},
+                      "grant": {"scopes": ["dpop:read"], "default_scopes": ["dpop:read"], "require_dpop": true}},
+                     {"name": "mtls-only", "effect": "allow", "priority": 100,
+                      "match": {"clients": ["billing"], "subjects": ["*@EXAMPLE.TEST"],
+                                "audiences": ["https://mtls.example.test"]},
+                      "grant": {"scopes": ["mtls:read"], "default_scopes": ["mtls:read"], "require_mtls": true}},
                      {"name": "partner-from-idp", "effect": "allow", "priority": 100,
                       "match": {"clients": ["reports-api"], "subject_token_types": [%4$s],
                                 "issuers": ["%6$s", "%8$s", "%10$s"], "audiences": ["https://partner.example.test"]},
@@ -149,7 +161,7 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
                 """.formatted(TestKdc.SERVICE, TestKdc.BILLING, TestKdc.OTHER_SERVICE,
                 "\"urn:ietf:params:oauth:token-type:jwt\", \"urn:ietf:params:oauth:token-type:access_token\"",
                 "http://localhost:8080/tenants/acme", idp.issuer(), idp.jwksUri(idp.jwksPath()), idp.rotatingIssuer(),
-                idp.jwksUri(idp.rotatingJwksPath()), idp.downIssuer(), idp.downJwksUri());
+                idp.jwksUri(idp.rotatingJwksPath()), idp.downIssuer(), idp.downJwksUri(), ClientAssertions.publicJwks());
         try {
             Path file = kdc.workDir().resolve("tenants.json");
             Files.writeString(file, json, StandardCharsets.UTF_8);

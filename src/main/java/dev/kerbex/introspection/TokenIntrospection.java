@@ -1,0 +1,88 @@
+package dev.kerbex.introspection;
+
+import dev.kerbex.audit.AuditTrail;
+import dev.kerbex.client.ClientAuthenticator;
+import dev.kerbex.client.OAuthClient;
+import dev.kerbex.exchange.ExchangeInput;
+import dev.kerbex.jwt.JwtSubjectVerifier;
+import dev.kerbex.jwt.JwtSubjectVerifier.OwnToken;
+import dev.kerbex.protocol.FormBody;
+import dev.kerbex.protocol.OAuthErrorCode;
+import dev.kerbex.protocol.OAuthException;
+import dev.kerbex.protocol.TokenReferenceRequest;
+import dev.kerbex.store.RevocationStore;
+import dev.kerbex.tenant.TenantSnapshot;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * RFC 7662 token introspection. The answer is {@code {"active": false}} for anything that is not a token this
+ * tenant issued, still valid and not revoked — and also for a valid token the calling client has no business
+ * with: a client may introspect a token issued to it ({@code client_id}) or minted for it ({@code aud} names its
+ * {@code client_id} or one of its registered audiences), the same rule that makes a JWT an exchange credential
+ * (SPEC §3). RFC 7662 §4 asks for such a restriction so that tokens do not leak to any client of the tenant.
+ * Every answer is audited (kind {@code introspection}), with the reason, never the token.
+ */
+@ApplicationScoped
+public class TokenIntrospection {
+    static final String KIND = "introspection";
+
+    private final ClientAuthenticator clients;
+    private final JwtSubjectVerifier tokens;
+    private final RevocationStore revocations;
+    private final AuditTrail audit;
+    private final Clock clock = Clock.systemUTC();
+
+    public TokenIntrospection(ClientAuthenticator clients, JwtSubjectVerifier tokens, RevocationStore revocations,
+            AuditTrail audit) {
+        this.clients = clients;
+        this.tokens = tokens;
+        this.revocations = revocations;
+        this.audit = audit;
+    }
+
+    /** The introspection response (RFC 7662 §2.2). */
+    public Map<String, Object> introspect(TenantSnapshot tenant, ExchangeInput in) {
+        IssuedTokenCalls.Draft draft = new IssuedTokenCalls.Draft(in, clock.instant());
+        return IssuedTokenCalls.audited(audit, KIND, draft, d -> {
+            if (!in.formEncoded()) {
+                throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, FormBody.NOT_FORM);
+            }
+            TokenReferenceRequest request = TokenReferenceRequest.parse(FormBody.decode(in.body()));
+            d.clientId = request.credentials().clientId();
+            OAuthClient client = clients.authenticateRequired(tenant, request.credentials(), in.authorization(),
+                    "introspect");
+            d.clientId = client.clientId();
+            OwnToken token = tokens.ownToken(tenant.tenant().id(), request.token());
+            if (!token.valid()) {
+                return inactive("inactive: " + token.refusal());
+            }
+            d.token = token;
+            if (!mayIntrospect(client, token)) {
+                return inactive("inactive: token neither issued to nor minted for client " + client.clientId());
+            }
+            if (token.jti() != null && revocations.isRevoked(tenant.tenant().id(), token.jti())) {
+                return inactive("inactive: revoked");
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("active", true);
+            answer.putAll(token.claims());
+            answer.put("active", true); // a policy claim named "active" must not change the answer
+            // RFC 9449 §6.2 with RFC 7662: a DPoP-bound token says so.
+            answer.put("token_type", token.claims().get("cnf") instanceof Map<?, ?> cnf && cnf.get("jkt") != null
+                    ? "DPoP" : "Bearer");
+            return new IssuedTokenCalls.Outcome<>(answer, "active");
+        });
+    }
+
+    private static boolean mayIntrospect(OAuthClient client, OwnToken token) {
+        return client.clientId().equals(token.clientId()) || token.audiences().contains(client.clientId())
+                || token.audiences().stream().anyMatch(client.audiences()::contains);
+    }
+
+    private static IssuedTokenCalls.Outcome<Map<String, Object>> inactive(String reason) {
+        return new IssuedTokenCalls.Outcome<>(Map.of("active", false), reason);
+    }
+}

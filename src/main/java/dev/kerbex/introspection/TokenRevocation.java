@@ -1,0 +1,77 @@
+package dev.kerbex.introspection;
+
+import dev.kerbex.audit.AuditTrail;
+import dev.kerbex.client.ClientAuthenticator;
+import dev.kerbex.client.OAuthClient;
+import dev.kerbex.exchange.ExchangeInput;
+import dev.kerbex.jwt.JwtSubjectVerifier;
+import dev.kerbex.jwt.JwtSubjectVerifier.OwnToken;
+import dev.kerbex.protocol.FormBody;
+import dev.kerbex.protocol.OAuthErrorCode;
+import dev.kerbex.protocol.OAuthException;
+import dev.kerbex.protocol.TokenReferenceRequest;
+import dev.kerbex.store.RevocationStore;
+import dev.kerbex.tenant.TenantSnapshot;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+
+/**
+ * RFC 7009 token revocation, by {@code jti}, of access tokens this tenant issued. A token that is not one
+ * (malformed, another issuer's, a bad signature, expired) is answered 200 without effect (§2.2: an invalid token
+ * is no error). A valid token issued to another client is refused with {@code unauthorized_client} (§2.1: "If
+ * this validation fails, the request is refused and the client is informed of the error"). {@code
+ * token_type_hint} is read and ignored: there is only one kind of token to look for. Audited (kind {@code
+ * revocation}).
+ */
+@ApplicationScoped
+public class TokenRevocation {
+    static final String KIND = "revocation";
+    /** The store's column; Kerbex's own jti values are UUIDs. */
+    private static final int MAX_JTI = 255;
+
+    private final ClientAuthenticator clients;
+    private final JwtSubjectVerifier tokens;
+    private final RevocationStore revocations;
+    private final AuditTrail audit;
+    private final Clock clock = Clock.systemUTC();
+
+    public TokenRevocation(ClientAuthenticator clients, JwtSubjectVerifier tokens, RevocationStore revocations,
+            AuditTrail audit) {
+        this.clients = clients;
+        this.tokens = tokens;
+        this.revocations = revocations;
+        this.audit = audit;
+    }
+
+    public void revoke(TenantSnapshot tenant, ExchangeInput in) {
+        IssuedTokenCalls.Draft draft = new IssuedTokenCalls.Draft(in, clock.instant());
+        IssuedTokenCalls.audited(audit, KIND, draft, d -> {
+            if (!in.formEncoded()) {
+                throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, FormBody.NOT_FORM);
+            }
+            TokenReferenceRequest request = TokenReferenceRequest.parse(FormBody.decode(in.body()));
+            d.clientId = request.credentials().clientId();
+            OAuthClient client = clients.authenticateRequired(tenant, request.credentials(), in.authorization(),
+                    "revoke");
+            d.clientId = client.clientId();
+            OwnToken token = tokens.ownToken(tenant.tenant().id(), request.token());
+            if (!token.valid()) {
+                return done("no effect: " + token.refusal());
+            }
+            d.token = token;
+            if (!client.clientId().equals(token.clientId())) {
+                throw new OAuthException(OAuthErrorCode.UNAUTHORIZED_CLIENT, "token: was not issued to this client",
+                        "token: issued to " + token.clientId() + ", not to " + client.clientId());
+            }
+            if (token.jti() == null || token.jti().length() > MAX_JTI) {
+                return done("no effect: token has no usable jti");
+            }
+            revocations.revoke(tenant.tenant().id(), token.jti(), client.clientId(), token.expiresAt());
+            return done("revoked");
+        });
+    }
+
+    private static IssuedTokenCalls.Outcome<Void> done(String reason) {
+        return new IssuedTokenCalls.Outcome<>(null, reason);
+    }
+}
