@@ -69,8 +69,9 @@ public class JwtAccessTokenIssuer implements TokenIssuer {
             claims.put("cnf", Map.of("jkt", ctx.dpopJkt()));
         }
         String token = minter.sign(ctx.tenant().tenant().id(), claims);
+        // The audit row names the key a DPoP-bound token is bound to (a thumbprint, not a secret).
         return new IssuedToken(token, ctx.request().requestedTokenType(), ctx.dpopJkt() != null ? "DPoP" : "Bearer",
-                lifetime, jti, exp);
+                lifetime, jti, exp, ctx.dpopJkt() == null ? null : "DPoP-bound to jkt " + ctx.dpopJkt());
     }
 
     /** aud is the requested audiences then resources (RFC 8707), a string when there is one. */

@@ -100,7 +100,7 @@ class DpopTest {
         assertThat(introspected.jsonPath().getString("token_type")).isEqualTo("DPoP");
         assertThat(introspected.jsonPath().getString("cnf.jkt")).isEqualTo(jkt);
         assertThat(AuditRows.byRequestId(dataSource, r.header("X-Request-Id")).orElseThrow())
-                .containsEntry("outcome", "issued");
+                .containsEntry("outcome", "issued").containsEntry("reason", "DPoP-bound to jkt " + jkt);
     }
 
     @Test
