@@ -2,6 +2,7 @@ package dev.kerbex.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kerbex.endpoint.OversizedTokenRequests;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,8 +15,6 @@ import jakarta.enterprise.event.Observes;
  */
 @ApplicationScoped
 public class AdminOversizedBodies {
-    static final long BUFFER_LIMIT = 1024 * 1024;
-
     private final String body;
 
     AdminOversizedBodies(ObjectMapper json) {
@@ -28,7 +27,8 @@ public class AdminOversizedBodies {
 
     void install(@Observes Router router) {
         router.route("/admin/*").order(-1000).handler(ctx -> {
-            if (declaredLength(ctx.request().getHeader("Content-Length")) > BUFFER_LIMIT) {
+            if (OversizedTokenRequests.declaredLength(ctx.request().getHeader("Content-Length"))
+                    > OversizedTokenRequests.BUFFER_LIMIT) {
                 ctx.response().setStatusCode(413)
                         .putHeader("Content-Type", "application/problem+json")
                         .putHeader("Cache-Control", "no-store")
@@ -38,16 +38,5 @@ public class AdminOversizedBodies {
             }
             ctx.next();
         });
-    }
-
-    private static long declaredLength(String header) {
-        if (header == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

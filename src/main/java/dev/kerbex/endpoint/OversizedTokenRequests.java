@@ -14,7 +14,8 @@ import jakarta.enterprise.event.Observes;
  */
 @ApplicationScoped
 public class OversizedTokenRequests {
-    static final long BUFFER_LIMIT = 1024 * 1024;
+    /** What the HTTP layer buffers of a body (Quarkus's default {@code limits.max-body-size}). */
+    public static final long BUFFER_LIMIT = 1024 * 1024;
     /** The token, introspection and revocation endpoints all answer in RFC 6749 §5.2 JSON. */
     private static final java.util.regex.Pattern OAUTH2_POST =
             java.util.regex.Pattern.compile("/oauth2/(token|introspect|revoke)$");
@@ -37,7 +38,8 @@ public class OversizedTokenRequests {
         });
     }
 
-    private static long declaredLength(String header) {
+    /** The declared {@code Content-Length}, or -1 when there is none or it is not a number. */
+    public static long declaredLength(String header) {
         if (header == null) {
             return -1;
         }

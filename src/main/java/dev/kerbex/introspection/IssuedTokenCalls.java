@@ -2,11 +2,17 @@ package dev.kerbex.introspection;
 
 import dev.kerbex.audit.AuditEvent;
 import dev.kerbex.audit.AuditTrail;
+import dev.kerbex.client.ClientAuthenticator;
+import dev.kerbex.client.OAuthClient;
 import dev.kerbex.exchange.ExchangeInput;
+import dev.kerbex.jwt.JwtSubjectVerifier;
 import dev.kerbex.jwt.JwtSubjectVerifier.OwnToken;
+import dev.kerbex.protocol.FormBody;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
+import dev.kerbex.protocol.TokenReferenceRequest;
 import dev.kerbex.store.StoreUnavailableException;
+import dev.kerbex.tenant.TenantSnapshot;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -85,6 +91,27 @@ final class IssuedTokenCalls {
                         "service temporarily unavailable, retry later", auditDown.getMessage());
             }
         }
+    }
+
+    /**
+     * The steps both calls begin with (RFC 7662 §2.1, RFC 7009 §2.1): a form body, an authenticated client, and the
+     * presented token looked up among the tenant's own; each fact lands in {@code draft} as soon as it is known.
+     */
+    static Presented present(Draft draft, TenantSnapshot tenant, ClientAuthenticator clients, JwtSubjectVerifier tokens,
+            String endpoint) {
+        if (!draft.in.formEncoded()) {
+            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, FormBody.NOT_FORM);
+        }
+        TokenReferenceRequest request = TokenReferenceRequest.parse(FormBody.decode(draft.in.body()));
+        draft.clientId = request.credentials().clientId();
+        OAuthClient client = clients.authenticateRequired(tenant, request.credentials(), draft.in.authorization(),
+                endpoint);
+        draft.clientId = client.clientId();
+        return new Presented(client, tokens.ownToken(tenant.tenant().id(), request.token()));
+    }
+
+    /** The authenticated client and the token it presented. */
+    record Presented(OAuthClient client, OwnToken token) {
     }
 
     /** A call's answer and the reason its audit row gives. */

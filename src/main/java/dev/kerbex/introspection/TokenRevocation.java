@@ -6,10 +6,8 @@ import dev.kerbex.client.OAuthClient;
 import dev.kerbex.exchange.ExchangeInput;
 import dev.kerbex.jwt.JwtSubjectVerifier;
 import dev.kerbex.jwt.JwtSubjectVerifier.OwnToken;
-import dev.kerbex.protocol.FormBody;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
-import dev.kerbex.protocol.TokenReferenceRequest;
 import dev.kerbex.store.RevocationStore;
 import dev.kerbex.tenant.TenantSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,15 +44,9 @@ public class TokenRevocation {
     public void revoke(TenantSnapshot tenant, ExchangeInput in) {
         IssuedTokenCalls.Draft draft = new IssuedTokenCalls.Draft(in, clock.instant());
         IssuedTokenCalls.audited(audit, KIND, draft, d -> {
-            if (!in.formEncoded()) {
-                throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, FormBody.NOT_FORM);
-            }
-            TokenReferenceRequest request = TokenReferenceRequest.parse(FormBody.decode(in.body()));
-            d.clientId = request.credentials().clientId();
-            OAuthClient client = clients.authenticateRequired(tenant, request.credentials(), in.authorization(),
-                    "revoke");
-            d.clientId = client.clientId();
-            OwnToken token = tokens.ownToken(tenant.tenant().id(), request.token());
+            IssuedTokenCalls.Presented presented = IssuedTokenCalls.present(d, tenant, clients, tokens, "revoke");
+            OAuthClient client = presented.client();
+            OwnToken token = presented.token();
             if (!token.valid()) {
                 return done("no effect: " + token.refusal());
             }
