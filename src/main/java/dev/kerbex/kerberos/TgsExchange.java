@@ -119,8 +119,10 @@ final class TgsExchange {
         byte[] answer = send(step, request);
         KrbMessage message;
         try {
+            // The answer crossed the network: bounded in size (send) and DER depth before Kerby decodes it.
+            Der.check(answer);
             message = KrbCodec.decodeMessage(ByteBuffer.wrap(answer));
-        } catch (IOException | RuntimeException e) {
+        } catch (KerberosVerificationException | IOException | RuntimeException e) {
             throw new S4uException(S4uException.Kind.OTHER, step + ": the KDC's answer could not be decoded", e);
         }
         if (message instanceof KrbError error) {
@@ -167,12 +169,13 @@ final class TgsExchange {
     private static EncKdcReplyPart decryptPart(String step, TgsRep rep, EncryptionKey sessionKey) throws S4uException {
         try {
             byte[] plain = EncryptionHandler.decrypt(rep.getEncryptedEncPart(), sessionKey, KeyUsage.TGS_REP_ENCPART_SESSKEY);
+            Der.checkPrefix(plain);
             // RFC 4120 says [APPLICATION 26]; some KDCs send EncASRepPart's 25, which clients accept.
             EncKdcReplyPart part = new EncKdcReplyPart(plain.length > 0 && (plain[0] & 0x1f) == EncKdcReplyPart.AS_TAG
                     ? EncKdcReplyPart.AS_TAG : EncKdcReplyPart.TGS_TAG);
             part.decode(plain);
             return part;
-        } catch (KrbException | IOException | RuntimeException e) {
+        } catch (KrbException | KerberosVerificationException | IOException | RuntimeException e) {
             throw new S4uException(S4uException.Kind.OTHER, step + ": the KDC's answer could not be decrypted", e);
         }
     }

@@ -27,6 +27,7 @@ import org.apache.kerby.kerberos.kerb.type.base.PrincipalName;
 import org.apache.kerby.kerberos.kerb.type.kdc.TgsReq;
 import org.apache.kerby.kerberos.kerb.type.pa.PaDataType;
 import org.apache.kerby.kerberos.kerb.type.ticket.Ticket;
+import dev.kerbex.testing.TicketForge;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -132,6 +133,20 @@ class TgsExchangeTest {
 
         assertThatThrownBy(() -> exchange(Duration.ofSeconds(2)).s4u2self(tgt(), USER, TARGET, Instant.now().plusSeconds(60)))
                 .isInstanceOfSatisfying(S4uException.class, e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.OTHER));
+    }
+
+    @Test
+    void exchangeWhenKdcAnswerNestsTooDeepThenOtherNotAStackOverflow() throws Exception {
+        byte[] deep = new byte[0];
+        for (int i = 0; i < 5_000; i++) {
+            deep = TicketForge.tlv(0x30, deep);
+        }
+        byte[] answer = deep;
+        serve(request -> answer);
+
+        assertThatThrownBy(() -> exchange(Duration.ofSeconds(2)).s4u2self(tgt(), USER, TARGET, Instant.now().plusSeconds(60)))
+                .isInstanceOfSatisfying(S4uException.class, e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.OTHER))
+                .hasMessageContaining("could not be decoded");
     }
 
     private static void daemon(Runnable task) {
