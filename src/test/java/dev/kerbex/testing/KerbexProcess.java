@@ -37,7 +37,15 @@ public final class KerbexProcess implements AutoCloseable {
     }
 
     public static KerbexProcess start(String name, Map<String, String> properties) throws IOException, InterruptedException {
-        int port = freePort();
+        return start(name, freePort(), properties);
+    }
+
+    /**
+     * On a port the caller chose beforehand (from {@link #freePort()}), for a test whose bootstrap file must already
+     * name the service's own URLs (a policy matching the tenant's issuer, say).
+     */
+    public static KerbexProcess start(String name, int port, Map<String, String> properties)
+            throws IOException, InterruptedException {
         Map<String, String> props = new TreeMap<>(properties);
         props.put("quarkus.http.port", Integer.toString(port));
         props.put("quarkus.http.host", "127.0.0.1");
@@ -106,7 +114,8 @@ public final class KerbexProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A loopback port that was free a moment ago. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
