@@ -54,7 +54,7 @@ public final class ApReqTool {
     }
 
     /** Logs {@code principal} in (password, or the ticket cache when null) and makes a token for {@code service}. */
-    static byte[] token(String principal, String password, String service, String mech) throws Exception {
+    public static byte[] token(String principal, String password, String service, String mech) throws Exception {
         Map<String, String> options = new HashMap<>();
         options.put("principal", principal);
         options.put("isInitiator", "true");
