@@ -61,9 +61,17 @@ class AdminSupport {
         return "\"" + version + "\"";
     }
 
-    AdminStore.Change change(AdminCaller caller, String requestId, String source, String reason, ObjectNode details) {
+    /** The caller, who must be allowed to write {@code tenant} (404 or 403 otherwise), and this request's ids. */
+    AdminOperation writer(SecurityIdentity identity, String tenant, HttpServerRequest http) {
+        AdminCaller caller = caller(identity);
+        mayWrite(caller, tenant);
+        return new AdminOperation(caller, requestId(), source(http));
+    }
+
+    AdminStore.Change change(AdminOperation op, String reason, ObjectNode details) {
         try {
-            return new AdminStore.Change(caller.name(), requestId, source, reason, json.writeValueAsString(details));
+            return new AdminStore.Change(op.caller().name(), op.requestId(), op.source(), reason,
+                    json.writeValueAsString(details));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -74,15 +82,15 @@ class AdminSupport {
     }
 
     /** Audits a refused write, then throws the problem: the data stays as it was. */
-    RuntimeException refused(AdminProblem problem, AdminCaller caller, String tenant, UUID policyId, String action,
-            String resource, String requestId, String source) {
+    RuntimeException refused(AdminProblem problem, AdminOperation op, String tenant, UUID policyId, String action,
+            String resource) {
         ObjectNode d = details(action, resource).put("status", problem.status());
         List<FieldError> errors = problem.errors();
         if (!errors.isEmpty()) {
             var list = d.putArray("errors");
             errors.forEach(e -> list.addObject().put("pointer", e.pointer()).put("detail", e.message()));
         }
-        store.recordFailure(tenant, policyId, change(caller, requestId, source, action + " " + resource + " refused", d));
+        store.recordFailure(tenant, policyId, change(op, action + " " + resource + " refused", d));
         return problem;
     }
 

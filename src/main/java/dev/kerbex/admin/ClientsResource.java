@@ -101,10 +101,7 @@ public class ClientsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@PathParam("tenant") String tenant, InputStream input, @Context HttpServerRequest http) {
         byte[] body = StrictJson.bytes(input);
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
+        AdminOperation op = support.writer(identity, tenant, http);
         try {
             ClientRepresentation r = StrictJson.read(body, ClientRepresentation.class);
             validate(r, null);
@@ -114,7 +111,7 @@ public class ClientsResource {
             d.set("after", json.valueToTree(withoutSecret(r, c.clientId())));
             AdminStore.Write<AdminStore.StoredClient> w;
             try {
-                w = store.createClient(c, support.change(caller, requestId, source, "create client " + c.clientId(), d));
+                w = store.createClient(c, support.change(op, "create client " + c.clientId(), d));
             } catch (RuntimeException e) {
                 if (!UniqueViolation.isCause(e)) {
                     throw e;
@@ -129,7 +126,7 @@ public class ClientsResource {
                     + URLEncoder.encode(c.clientId(), StandardCharsets.UTF_8).replace("+", "%20")))
                     .entity(ClientView.of(w.value(), secret)), w.value().version());
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, null, "create", "client", requestId, source);
+            throw support.refused(p, op, tenant, null, "create", "client");
         }
     }
 
@@ -139,11 +136,8 @@ public class ClientsResource {
     public Response update(@PathParam("tenant") String tenant, @PathParam("client") String clientId,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, InputStream input, @Context HttpServerRequest http) {
         byte[] body = StrictJson.bytes(input);
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
+        AdminOperation op = support.writer(identity, tenant, http);
         AdminStore.StoredClient before = store.client(tenant, clientId).orElseThrow(AdminProblem::notFound);
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
         try {
             long expected = support.expectedVersion(ifMatch);
             ClientRepresentation r = StrictJson.read(body, ClientRepresentation.class);
@@ -153,12 +147,12 @@ public class ClientsResource {
             d.set("before", json.valueToTree(ClientView.of(before, null)));
             d.set("after", json.valueToTree(withoutSecret(r, clientId)));
             AdminStore.Write<AdminStore.StoredClient> w = store.updateClient(c, expected,
-                    support.change(caller, requestId, source, "update client " + clientId, d));
+                    support.change(op, "update client " + clientId, d));
             AdminProblem.requireFound(w);
             directory.invalidate(tenant);
             return withTag(Response.ok(ClientView.of(w.value(), null)), w.value().version());
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, null, "update", "client", requestId, source);
+            throw support.refused(p, op, tenant, null, "update", "client");
         }
     }
 
@@ -170,15 +164,12 @@ public class ClientsResource {
     @Path("{client}/secret")
     public Response rotate(@PathParam("tenant") String tenant, @PathParam("client") String clientId,
             @Context HttpServerRequest http) {
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
+        AdminOperation op = support.writer(identity, tenant, http);
         store.client(tenant, clientId).orElseThrow(AdminProblem::notFound);
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
         String secret = generateSecret();
         ObjectNode d = support.details("rotate", "client_secret").put("client_id", clientId);
         AdminStore.Write<AdminStore.StoredClient> w = store.replaceSecret(tenant, clientId, secrets.hash(secret),
-                support.change(caller, requestId, source, "rotate secret of client " + clientId, d));
+                support.change(op, "rotate secret of client " + clientId, d));
         if (w.status() == AdminStore.Status.NOT_FOUND) {
             throw AdminProblem.notFound();
         }
@@ -191,22 +182,19 @@ public class ClientsResource {
     @Path("{client}")
     public Response delete(@PathParam("tenant") String tenant, @PathParam("client") String clientId,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @Context HttpServerRequest http) {
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
+        AdminOperation op = support.writer(identity, tenant, http);
         AdminStore.StoredClient before = store.client(tenant, clientId).orElseThrow(AdminProblem::notFound);
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
         try {
             long expected = support.expectedVersion(ifMatch);
             ObjectNode d = support.details("delete", "client").put("client_id", clientId);
             d.set("before", json.valueToTree(ClientView.of(before, null)));
             AdminStore.Write<AdminStore.StoredClient> w = store.deleteClient(tenant, clientId, expected,
-                    support.change(caller, requestId, source, "delete client " + clientId, d));
+                    support.change(op, "delete client " + clientId, d));
             AdminProblem.requireFound(w);
             directory.invalidate(tenant);
             return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, null, "delete", "client", requestId, source);
+            throw support.refused(p, op, tenant, null, "delete", "client");
         }
     }
 

@@ -73,10 +73,7 @@ public class KeysResource {
     @POST
     @Path("rotate")
     public Response rotate(@PathParam("tenant") String tenant, @Context HttpServerRequest http) {
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
+        AdminOperation op = support.writer(identity, tenant, http);
         Duration publishFor = store.tenant(tenant).orElseThrow(AdminProblem::notFound).tenant().maxTokenLifetime();
         signingKeys.current(tenant); // the first key, if there is none yet, is created outside the rotation
         StoredSigningKey before = keys.active(tenant).orElse(null);
@@ -87,15 +84,15 @@ public class KeysResource {
                 ObjectNode d = support.details("rotate", "signing_key").put("tenant", tenant).put("kid", k.kid())
                         .put("algorithm", k.algorithm()).put("previous_kid", before == null ? null : before.kid())
                         .put("previous_published_for", publishFor.toString());
-                store.recordSuccess(tenant, support.change(caller, requestId, source, "rotate signing key", d));
+                store.recordSuccess(tenant, support.change(op, "rotate signing key", d));
                 return k;
             });
         } catch (RuntimeException e) {
             if (!UniqueViolation.isCause(e)) {
                 throw e;
             }
-            throw support.refused(AdminProblem.conflict("a concurrent rotation won; read the keys again"), caller,
-                    tenant, null, "rotate", "signing_key", requestId, source);
+            throw support.refused(AdminProblem.conflict("a concurrent rotation won; read the keys again"), op,
+                    tenant, null, "rotate", "signing_key");
         }
         StoredSigningKey stored = keys.all(tenant).stream().filter(k -> k.kid().equals(fresh.kid())).findFirst()
                 .orElse(fresh);

@@ -101,10 +101,7 @@ public class PoliciesResource {
     public Response create(@PathParam("tenant") String tenant, InputStream input,
             @Context HttpServerRequest http) {
         byte[] body = StrictJson.bytes(input);
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
+        AdminOperation op = support.writer(identity, tenant, http);
         try {
             PolicyRepresentation r = StrictJson.read(body, PolicyRepresentation.class);
             List<FieldError> errors = new ArrayList<>();
@@ -121,7 +118,7 @@ public class PoliciesResource {
             AdminStore.Write<AdminStore.StoredPolicy> w;
             try {
                 w = store.createPolicy(tenant, r.name(), document,
-                        support.change(caller, requestId, source, "create policy " + r.name(), d));
+                        support.change(op, "create policy " + r.name(), d));
             } catch (RuntimeException e) {
                 if (!UniqueViolation.isCause(e)) {
                     throw e;
@@ -135,7 +132,7 @@ public class PoliciesResource {
             return withTag(Response.created(URI.create("/admin/v1/tenants/" + tenant + "/policies/" + w.value().id()))
                     .entity(representation(w.value())), w.value().revision());
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, null, "create", "policy", requestId, source);
+            throw support.refused(p, op, tenant, null, "create", "policy");
         }
     }
 
@@ -146,12 +143,9 @@ public class PoliciesResource {
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, InputStream input,
             @Context HttpServerRequest http) {
         byte[] body = StrictJson.bytes(input);
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
+        AdminOperation op = support.writer(identity, tenant, http);
         AdminStore.StoredPolicy before = find(tenant, id).orElseThrow(AdminProblem::notFound);
         UUID uuid = UUID.fromString(before.id());
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
         try {
             int expected = (int) Math.min(Integer.MAX_VALUE, support.expectedVersion(ifMatch));
             PolicyRepresentation r = StrictJson.read(body, PolicyRepresentation.class);
@@ -164,7 +158,7 @@ public class PoliciesResource {
             d.set("before", json.valueToTree(parse(before.document())));
             d.set("after", json.valueToTree(r.withoutIdentity()));
             AdminStore.Write<AdminStore.StoredPolicy> w = store.updatePolicy(tenant, uuid, expected, r.name(),
-                    write(r.withoutIdentity()), support.change(caller, requestId, source, "update policy " + r.name(), d));
+                    write(r.withoutIdentity()), support.change(op, "update policy " + r.name(), d));
             AdminProblem.requireFound(w);
             if (w.status() == AdminStore.Status.CONFLICT) {
                 throw AdminProblem.invalid(List.of(new FieldError("/name", "a policy of this name exists in the tenant")));
@@ -172,7 +166,7 @@ public class PoliciesResource {
             directory.invalidate(tenant);
             return withTag(Response.ok(representation(w.value())), w.value().revision());
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, uuid, "update", "policy", requestId, source);
+            throw support.refused(p, op, tenant, uuid, "update", "policy");
         }
     }
 
@@ -180,23 +174,20 @@ public class PoliciesResource {
     @Path("{id}")
     public Response delete(@PathParam("tenant") String tenant, @PathParam("id") String id,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @Context HttpServerRequest http) {
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
+        AdminOperation op = support.writer(identity, tenant, http);
         AdminStore.StoredPolicy before = find(tenant, id).orElseThrow(AdminProblem::notFound);
         UUID uuid = UUID.fromString(before.id());
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
         try {
             int expected = (int) Math.min(Integer.MAX_VALUE, support.expectedVersion(ifMatch));
             ObjectNode d = support.details("delete", "policy").put("name", before.name());
             d.set("before", json.valueToTree(parse(before.document())));
             AdminStore.Write<AdminStore.StoredPolicy> w = store.deletePolicy(tenant, uuid, expected,
-                    support.change(caller, requestId, source, "delete policy " + before.name(), d));
+                    support.change(op, "delete policy " + before.name(), d));
             AdminProblem.requireFound(w);
             directory.invalidate(tenant);
             return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, uuid, "delete", "policy", requestId, source);
+            throw support.refused(p, op, tenant, uuid, "delete", "policy");
         }
     }
 
@@ -212,14 +203,11 @@ public class PoliciesResource {
     public Response restore(@PathParam("tenant") String tenant, @PathParam("id") String id,
             @PathParam("revision") String revision, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Context HttpServerRequest http) {
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
+        AdminOperation op = support.writer(identity, tenant, http);
         UUID uuid = uuid(id).orElseThrow(AdminProblem::notFound);
         List<AdminStore.Revision> history = store.revisions(tenant, uuid);
         AdminStore.Revision target = history.stream().filter(r -> Integer.toString(r.revision()).equals(revision))
                 .findFirst().orElseThrow(AdminProblem::notFound);
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
         try {
             int expected = (int) Math.min(Integer.MAX_VALUE, support.expectedVersion(ifMatch));
             if (target.deleted()) {
@@ -242,8 +230,7 @@ public class PoliciesResource {
             AdminStore.Write<AdminStore.StoredPolicy> w;
             try {
                 w = store.restorePolicy(tenant, uuid, restored.name(), write(restored.withoutIdentity()), expected,
-                        support.change(caller, requestId, source,
-                                "restore revision " + target.revision() + " of policy " + restored.name(), d));
+                        support.change(op, "restore revision " + target.revision() + " of policy " + restored.name(), d));
             } catch (RuntimeException e) {
                 if (!UniqueViolation.isCause(e)) {
                     throw e;
@@ -257,7 +244,7 @@ public class PoliciesResource {
             directory.invalidate(tenant);
             return withTag(Response.ok(representation(w.value())), w.value().revision());
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, uuid, "restore", "policy", requestId, source);
+            throw support.refused(p, op, tenant, uuid, "restore", "policy");
         }
     }
 

@@ -78,8 +78,7 @@ public class TenantsResource {
         if (!caller.isAdmin()) {
             throw AdminProblem.forbidden("only kerbex-admin creates tenants");
         }
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
+        AdminOperation op = new AdminOperation(caller, AdminSupport.requestId(), AdminSupport.source(http));
         TenantRepresentation r = null;
         try {
             r = StrictJson.read(body, TenantRepresentation.class);
@@ -90,7 +89,7 @@ public class TenantsResource {
         } catch (AdminProblem p) {
             // Audited under the tenant it names, when that is a well-formed id; otherwise there is no trail for it.
             if (r != null && r.id() != null && TenantDirectory.TENANT_ID.matcher(r.id()).matches()) {
-                throw support.refused(p, caller, r.id(), null, "create", "tenant", requestId, source);
+                throw support.refused(p, op, r.id(), null, "create", "tenant");
             }
             throw p;
         }
@@ -99,7 +98,7 @@ public class TenantsResource {
         d.set("after", json.valueToTree(representation(tenant)));
         AdminStore.Write<AdminStore.StoredTenant> w;
         try {
-            w = store.createTenant(tenant, support.change(caller, requestId, source, "create tenant", d));
+            w = store.createTenant(tenant, support.change(op, "create tenant", d));
         } catch (RuntimeException e) {
             if (!UniqueViolation.isCause(e)) {
                 throw e;
@@ -107,8 +106,8 @@ public class TenantsResource {
             w = AdminStore.Write.of(AdminStore.Status.CONFLICT); // a concurrent create of the same id won
         }
         if (w.status() == AdminStore.Status.CONFLICT) {
-            throw support.refused(AdminProblem.conflict("a tenant with this id exists"), caller, tenant.id(), null,
-                    "create", "tenant", requestId, source);
+            throw support.refused(AdminProblem.conflict("a tenant with this id exists"), op, tenant.id(), null,
+                    "create", "tenant");
         }
         directory.invalidate(tenant.id());
         return Response.created(URI.create("/admin/v1/tenants/" + tenant.id())).entity(representation(w.value().tenant()))
@@ -122,10 +121,7 @@ public class TenantsResource {
     public Response update(@PathParam("tenant") String tenant, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             InputStream input, @Context HttpServerRequest http) {
         byte[] body = StrictJson.bytes(input);
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
+        AdminOperation op = support.writer(identity, tenant, http);
         try {
             long expected = support.expectedVersion(ifMatch);
             TenantRepresentation r = StrictJson.read(body, TenantRepresentation.class);
@@ -140,14 +136,14 @@ public class TenantsResource {
             d.set("before", json.valueToTree(representation(before.tenant())));
             d.set("after", json.valueToTree(representation(updated)));
             AdminStore.Write<AdminStore.StoredTenant> w = store.updateTenant(updated, expected,
-                    support.change(caller, requestId, source, "update tenant", d));
+                    support.change(op, "update tenant", d));
             AdminProblem.requireFound(w);
             directory.invalidate(tenant);
             return Response.ok(representation(w.value().tenant()))
                     .tag(new jakarta.ws.rs.core.EntityTag(Long.toString(w.value().version())))
                     .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, null, "update", "tenant", requestId, source);
+            throw support.refused(p, op, tenant, null, "update", "tenant");
         }
     }
 

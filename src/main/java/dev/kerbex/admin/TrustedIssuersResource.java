@@ -97,10 +97,7 @@ public class TrustedIssuersResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(@PathParam("tenant") String tenant, InputStream input, @Context HttpServerRequest http) {
         byte[] body = StrictJson.bytes(input);
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
+        AdminOperation op = support.writer(identity, tenant, http);
         try {
             TrustedIssuerWrite w = StrictJson.read(body, TrustedIssuerWrite.class);
             List<FieldError> errors = new ArrayList<>();
@@ -114,7 +111,7 @@ public class TrustedIssuersResource {
             AdminStore.Write<AdminStore.StoredTrustedIssuer> written;
             try {
                 written = store.createTrustedIssuer(tenant, r,
-                        support.change(caller, requestId, source, "create trusted issuer " + r.issuer(), d));
+                        support.change(op, "create trusted issuer " + r.issuer(), d));
             } catch (RuntimeException e) {
                 if (!UniqueViolation.isCause(e)) {
                     throw e;
@@ -129,7 +126,7 @@ public class TrustedIssuersResource {
             return withTag(Response.created(URI.create("/admin/v1/tenants/" + tenant + "/trusted-issuers/" + t.id()))
                     .entity(TrustedIssuerView.of(t)), t.version());
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, null, "create", "trusted_issuer", requestId, source);
+            throw support.refused(p, op, tenant, null, "create", "trusted_issuer");
         }
     }
 
@@ -139,12 +136,9 @@ public class TrustedIssuersResource {
     public Response update(@PathParam("tenant") String tenant, @PathParam("id") String id,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, InputStream input, @Context HttpServerRequest http) {
         byte[] body = StrictJson.bytes(input);
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
+        AdminOperation op = support.writer(identity, tenant, http);
         AdminStore.StoredTrustedIssuer before = find(tenant, id).orElseThrow(AdminProblem::notFound);
         UUID uuid = UUID.fromString(before.id());
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
         try {
             long expected = support.expectedVersion(ifMatch);
             TrustedIssuerWrite w = StrictJson.read(body, TrustedIssuerWrite.class);
@@ -160,7 +154,7 @@ public class TrustedIssuersResource {
             AdminStore.Write<AdminStore.StoredTrustedIssuer> written;
             try {
                 written = store.updateTrustedIssuer(tenant, uuid, expected, r,
-                        support.change(caller, requestId, source, "update trusted issuer " + r.issuer(), d));
+                        support.change(op, "update trusted issuer " + r.issuer(), d));
             } catch (RuntimeException e) {
                 if (!UniqueViolation.isCause(e)) {
                     throw e;
@@ -174,7 +168,7 @@ public class TrustedIssuersResource {
             directory.invalidate(tenant);
             return withTag(Response.ok(TrustedIssuerView.of(written.value())), written.value().version());
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, null, "update", "trusted_issuer", requestId, source);
+            throw support.refused(p, op, tenant, null, "update", "trusted_issuer");
         }
     }
 
@@ -183,23 +177,20 @@ public class TrustedIssuersResource {
     @Path("{id}")
     public Response delete(@PathParam("tenant") String tenant, @PathParam("id") String id,
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @Context HttpServerRequest http) {
-        AdminCaller caller = support.caller(identity);
-        support.mayWrite(caller, tenant);
+        AdminOperation op = support.writer(identity, tenant, http);
         AdminStore.StoredTrustedIssuer before = find(tenant, id).orElseThrow(AdminProblem::notFound);
-        String requestId = AdminSupport.requestId();
-        String source = AdminSupport.source(http);
         try {
             long expected = support.expectedVersion(ifMatch);
             ObjectNode d = support.details("delete", "trusted_issuer").put("issuer", before.issuer().issuer());
             d.set("before", json.valueToTree(before.issuer()));
             AdminStore.Write<AdminStore.StoredTrustedIssuer> written = store.deleteTrustedIssuer(tenant,
                     UUID.fromString(before.id()), expected,
-                    support.change(caller, requestId, source, "delete trusted issuer " + before.issuer().issuer(), d));
+                    support.change(op, "delete trusted issuer " + before.issuer().issuer(), d));
             AdminProblem.requireFound(written);
             directory.invalidate(tenant);
             return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         } catch (AdminProblem p) {
-            throw support.refused(p, caller, tenant, null, "delete", "trusted_issuer", requestId, source);
+            throw support.refused(p, op, tenant, null, "delete", "trusted_issuer");
         }
     }
 
