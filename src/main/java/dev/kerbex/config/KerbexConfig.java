@@ -38,6 +38,10 @@ public interface KerbexConfig {
 
     RateLimit rateLimit();
 
+    Crypto crypto();
+
+    Commits commits();
+
     interface Kerberos {
         /** Keytab files, reloaded when they change. */
         Optional<List<Path>> keytabs();
@@ -90,5 +94,21 @@ public interface KerbexConfig {
         /** Token requests per second allowed per client (burst = the same number); 0 disables. */
         @WithDefault("100")
         int perClientPerSecond();
+    }
+
+    interface Crypto {
+        /** {@code accp}: the Amazon Corretto Crypto Provider first among the JCA providers; {@code jdk}: the JDK's only. */
+        @WithDefault("accp")
+        String provider();
+    }
+
+    interface Commits {
+        /** Commit concurrent exchanges' rows together (group commit); false: one transaction per exchange. */
+        @WithDefault("true")
+        boolean batch();
+
+        /** Writer threads of the group commit. */
+        @WithDefault("2")
+        int writers();
     }
 }

@@ -1,5 +1,6 @@
 package dev.kerbex.embedded;
 
+import dev.kerbex.crypto.CryptoProviders;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ public final class KerbexMain {
 
     public static void main(String... args) {
         Config config = ConfigProvider.getConfig();
+        // First: the embedded database's password, the JDBC driver's SCRAM and every key must already use it.
+        CryptoProviders.install(config.getOptionalValue(CryptoProviders.SETTING, String.class).orElse(null));
         Optional<String> url = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class);
         if (url.isPresent()) {
             Quarkus.run(args);
