@@ -2,8 +2,12 @@ package dev.kerbex.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kerbex.config.KerbexConfig;
+import dev.kerbex.store.ReplayClaim;
+import dev.kerbex.store.ReplayStore;
 import dev.kerbex.store.StoreUnavailableException;
 import io.agroal.api.AgroalDataSource;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,10 +15,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * The durable sink of audit events. {@link #record} returns only once PostgreSQL has committed the row
- * (autocommit, synchronous commit), so a response is never sent for an unrecorded decision (SPEC §10).
+ * The durable sink of audit events. {@link #record} and {@link #commit} return only once PostgreSQL has committed
+ * the rows (synchronous commit), so a response is never sent for an unrecorded decision (SPEC §10).
  */
 @ApplicationScoped
 public class AuditTrail {
@@ -26,15 +31,58 @@ public class AuditTrail {
 
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
+    private final CommitBatcher batcher;
 
-    public AuditTrail(AgroalDataSource dataSource, ObjectMapper json) {
+    public AuditTrail(AgroalDataSource dataSource, ObjectMapper json, KerbexConfig config) {
         this.dataSource = dataSource;
         this.json = json;
+        this.batcher = new CommitBatcher(dataSource, this::write, config.commits().batch() ? Math.max(1, config.commits().writers()) : 0);
+    }
+
+    @PreDestroy
+    void stop() {
+        batcher.close();
     }
 
     /** Writes the event durably; throws {@link StoreUnavailableException} when it cannot, and the request then fails rather than go unrecorded. */
     public void record(AuditEvent e) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+        try (Connection c = dataSource.getConnection()) {
+            insert(c, e);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException ex) {
+            throw new StoreUnavailableException("audit trail", ex);
+        }
+    }
+
+    /**
+     * Writes one request's outcome durably in one transaction: its replay claims (SPEC §5), then {@code event}, or,
+     * when a claim was seen before, {@code onReplay}'s row for the first such claim instead. Concurrent callers'
+     * transactions are committed together ({@link CommitBatcher}); this returns once the commit holding this
+     * request's rows is done.
+     *
+     * @return the claim found to be a replay, or null when every claim was new and {@code event} is recorded
+     * @throws StoreUnavailableException when the rows could not be made durable
+     */
+    public ReplayClaim commit(List<ReplayClaim> claims, AuditEvent event, Function<ReplayClaim, AuditEvent> onReplay) {
+        return batcher.commit(new CommitBatcher.Unit(List.copyOf(claims), event, onReplay));
+    }
+
+    /** Writes one unit's rows on {@code c} (no commit): the replayed claim or null, as {@link #commit}. */
+    ReplayClaim write(Connection c, CommitBatcher.Unit unit) throws SQLException {
+        for (ReplayClaim claim : unit.claims()) {
+            if (!ReplayStore.insert(c, claim)) {
+                insert(c, unit.onReplay().apply(claim));
+                return claim;
+            }
+        }
+        insert(c, unit.event());
+        return null;
+    }
+
+    private void insert(Connection c, AuditEvent e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             int i = 0;
             ps.setTimestamp(++i, Timestamp.from(e.occurredAt()));
             ps.setString(++i, e.tenantId());
@@ -56,11 +104,6 @@ public class AuditTrail {
             ps.setString(++i, e.jti());
             ps.setTimestamp(++i, e.expiresAt() == null ? null : Timestamp.from(e.expiresAt()));
             ps.executeUpdate();
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-        } catch (SQLException ex) {
-            throw new StoreUnavailableException("audit trail", ex);
         }
     }
 

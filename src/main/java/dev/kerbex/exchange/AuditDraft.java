@@ -66,7 +66,16 @@ final class AuditDraft {
         this.issuedNote = t.note();
     }
 
+    /** A refusal's row: a token minted before the refusal (a replay found at commit) never left, so no jti. */
+    AuditEvent refusal(AuditEvent.Outcome outcome, String error, String reason) {
+        return event(outcome, error, reason, null, null);
+    }
+
     AuditEvent event(AuditEvent.Outcome outcome, String error, String reason) {
+        return event(outcome, error, reason, jti, expiresAt);
+    }
+
+    private AuditEvent event(AuditEvent.Outcome outcome, String error, String reason, String jti, Instant expiresAt) {
         return new AuditEvent(now, input.tenantId(), "token_exchange", outcome, error,
                 reason == null && outcome == AuditEvent.Outcome.ISSUED ? issuedNote : reason, input.requestId(),
                 input.sourceAddress(), clientId, subject,

@@ -15,6 +15,7 @@ import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenRequest;
 import dev.kerbex.protocol.TokenResponse;
 import dev.kerbex.protocol.TokenType;
+import dev.kerbex.store.ReplayClaim;
 import dev.kerbex.store.StoreUnavailableException;
 import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.tenant.TenantDirectory;
@@ -84,25 +85,45 @@ public class TokenExchange {
         Instant now = clock.instant();
         TenantSnapshot tenant = tenants.find(in.tenantId()).orElseThrow(UnknownTenantException::new);
         AuditDraft draft = new AuditDraft(in, now);
+        PendingReplays replays = new PendingReplays();
+        TokenResponse response;
         try {
-            TokenResponse response = decide(in, tenant, draft, now);
-            audit.record(draft.event(AuditEvent.Outcome.ISSUED, null, null));
-            count(in.tenantId(), "issued", "none");
-            return response;
+            response = decide(in, tenant, draft, now, replays);
         } catch (OAuthException e) {
             if (e.code() != OAuthErrorCode.NEGOTIATE) {
-                recordRefusal(draft, e);
+                throw recordRefusal(draft, e, replays);
             }
             throw e;
         } catch (StoreUnavailableException e) {
-            LOG.warnf("request %s: %s", in.requestId(), e.getMessage());
-            OAuthException unavailable = unavailable(e);
-            recordRefusal(draft, unavailable);
-            throw unavailable;
+            throw unavailable(draft, e);
         }
+        // One transaction for the replay entries and the audit row (SPEC §5, §10), shared with concurrent requests'.
+        ReplayClaim replayed;
+        try {
+            replayed = audit.commit(replays.claims(), draft.event(AuditEvent.Outcome.ISSUED, null, null),
+                    claim -> refusalEvent(draft, replays.refusalFor(claim)));
+        } catch (StoreUnavailableException e) {
+            throw unavailable(draft, e);
+        }
+        if (replayed != null) {
+            // The token was signed but never leaves; the row says why, and names no jti.
+            OAuthException refusal = replays.refusalFor(replayed);
+            count(in.tenantId(), "refused", refusal.code().code());
+            throw refusal;
+        }
+        count(in.tenantId(), "issued", "none");
+        return response;
     }
 
-    private TokenResponse decide(ExchangeInput in, TenantSnapshot tenant, AuditDraft draft, Instant now) {
+    private OAuthException unavailable(AuditDraft draft, StoreUnavailableException e) {
+        LOG.warnf("request %s: %s", draft.requestId(), e.getMessage());
+        OAuthException unavailable = unavailable(e);
+        recordRefusal(draft, unavailable, new PendingReplays());
+        return unavailable;
+    }
+
+    private TokenResponse decide(ExchangeInput in, TenantSnapshot tenant, AuditDraft draft, Instant now,
+            PendingReplays replays) {
         if (!in.formEncoded()) {
             throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, FormBody.NOT_FORM);
         }
@@ -123,7 +144,7 @@ public class TokenExchange {
             throw new OAuthException(OAuthErrorCode.INVALID_CLIENT, "client authentication: credentials required");
         }
         VerifiedSubject subject = subjectVerifier.verify(subjectToken, request.subjectTokenType(),
-                new VerificationContext(tenant, authenticated.orElse(null), "subject_token"));
+                new VerificationContext(tenant, authenticated.orElse(null), "subject_token", replays));
         draft.subject(subject);
 
         OAuthClient client = authenticated.orElseGet(() -> {
@@ -138,7 +159,7 @@ public class TokenExchange {
         VerifiedSubject actor = request.actorToken() == null ? null
                 : verifier(request.actorTokenType(), "actor_token_type")
                         .verify(request.actorToken(), request.actorTokenType(),
-                                new VerificationContext(tenant, client, "actor_token"));
+                                new VerificationContext(tenant, client, "actor_token", replays));
 
         TokenIssuer issuer = issuers.get(request.requestedTokenType());
         if (issuer == null) {
@@ -232,18 +253,30 @@ public class TokenExchange {
         metrics.counter("kerbex.token.exchanges", "tenant", tenant, "outcome", outcome, "error", error).increment();
     }
 
-    private void recordRefusal(AuditDraft draft, OAuthException e) {
-        count(draft.tenantId(), e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? "error" : "refused", e.code().code());
+    /**
+     * Audits a refusal, with the request's replay entries in the same transaction (a verified authenticator is used up
+     * even when the exchange is refused), and returns the error to answer: the refusal itself, or the replay refusal
+     * when one of the entries was seen before (as when the replay check came first).
+     */
+    private OAuthException recordRefusal(AuditDraft draft, OAuthException e, PendingReplays replays) {
         try {
-            audit.record(draft.event(e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? AuditEvent.Outcome.ERROR
-                    : AuditEvent.Outcome.REFUSED, e.code().code(), e.detail()));
+            ReplayClaim replayed = audit.commit(replays.claims(), refusalEvent(draft, e),
+                    claim -> refusalEvent(draft, replays.refusalFor(claim)));
+            OAuthException answer = replayed == null ? e : replays.refusalFor(replayed);
+            count(draft.tenantId(), answer.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? "error" : "refused",
+                    answer.code().code());
+            return answer;
         } catch (StoreUnavailableException auditDown) {
+            count(draft.tenantId(), "error", OAuthErrorCode.TEMPORARILY_UNAVAILABLE.code());
             LOG.errorf("request %s: refusal (%s) could not be audited: %s", draft.requestId(), e.code().code(),
                     auditDown.getMessage());
-            if (e.code() != OAuthErrorCode.TEMPORARILY_UNAVAILABLE) {
-                throw unavailable(auditDown);
-            }
+            return e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? e : unavailable(auditDown);
         }
+    }
+
+    private static AuditEvent refusalEvent(AuditDraft draft, OAuthException e) {
+        return draft.refusal(e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? AuditEvent.Outcome.ERROR
+                : AuditEvent.Outcome.REFUSED, e.code().code(), e.detail());
     }
 
     private static OAuthException unavailable(RuntimeException cause) {

@@ -7,6 +7,8 @@ import dev.kerbex.exchange.VerifiedSubject;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenType;
+import dev.kerbex.kerberos.KerberosVerificationException.Reason;
+import dev.kerbex.store.ReplayClaim;
 import dev.kerbex.store.ReplayStore;
 import dev.kerbex.tenant.Tenant;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +35,8 @@ public class KerberosSubjectVerifier implements SubjectVerifier {
     private static final int MAX_BASE64_CHARS = (ApReqVerifier.MAX_TOKEN_BYTES + 2) / 3 * 4 + 4;
 
     private final ApReqVerifier verifier;
+    private final KeytabKeys keys;
+    private final Clock clock;
     private final KerbexConfig config;
 
     public KerberosSubjectVerifier(KerbexConfig config, ReplayStore replay, Instance<KeytabSource> extraKeytabs) {
@@ -42,9 +46,9 @@ public class KerberosSubjectVerifier implements SubjectVerifier {
         if (files.isEmpty()) {
             LOG.warn("No kerbex.kerberos.keytabs configured: Kerberos subject tokens cannot be verified");
         }
-        Clock clock = Clock.systemUTC();
-        this.verifier = new ApReqVerifier(new KeytabKeys(files, clock),
-                (key, expiresAt) -> replay.firstSeen(REPLAY_KIND, key, expiresAt), clock);
+        this.clock = Clock.systemUTC();
+        this.keys = new KeytabKeys(files, clock);
+        this.verifier = new ApReqVerifier(keys, (key, expiresAt) -> replay.firstSeen(REPLAY_KIND, key, expiresAt), clock);
     }
 
     @Override
@@ -62,13 +66,35 @@ public class KerberosSubjectVerifier implements SubjectVerifier {
         VerificationSettings settings = new VerificationSettings(new HashSet<>(tenant.services()),
                 new HashSet<>(tenant.realms()), enctypes, config.kerberos().clockSkew());
         try {
-            KerberosIdentity id = verifier.verify(bytes, settings);
+            KerberosIdentity id = context.replays() == null ? verifier.verify(bytes, settings)
+                    : verifyDeferringReplayCheck(bytes, settings, context);
             return new VerifiedSubject(TokenType.KERBEROS_AP_REQ, id.principal(), id.realm(), null, null, id.ticketEnd(),
                     id.authTime(), null, null, Map.of("principal", id.principal(), "realm", id.realm()));
         } catch (KerberosVerificationException e) {
-            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, parameter + ": " + e.description(),
-                    parameter + ": " + e.reason() + ": " + e.detail());
+            throw refusal(parameter, e);
         }
+    }
+
+    /**
+     * Verifies with a replay check that only notes the authenticator: the exchange records it in the transaction of
+     * its audit row, and answers the same refusal as {@link Reason#REPLAYED} if the value turns out to be known.
+     */
+    private KerberosIdentity verifyDeferringReplayCheck(byte[] token, VerificationSettings settings,
+            VerificationContext context) throws KerberosVerificationException {
+        ReplayClaim[] claim = new ReplayClaim[1];
+        KerberosIdentity id = new ApReqVerifier(keys, (key, expiresAt) -> {
+            claim[0] = new ReplayClaim(REPLAY_KIND, key, expiresAt);
+            return true;
+        }, clock).verify(token, settings);
+        KerberosVerificationException replayed = new KerberosVerificationException(Reason.REPLAYED,
+                "authenticator replayed", "authenticator of " + id.principal() + " for " + id.servicePrincipal() + " replayed");
+        context.replays().add(claim[0], refusal(context.parameter(), replayed));
+        return id;
+    }
+
+    private static OAuthException refusal(String parameter, KerberosVerificationException e) {
+        return new OAuthException(OAuthErrorCode.INVALID_REQUEST, parameter + ": " + e.description(),
+                parameter + ": " + e.reason() + ": " + e.detail());
     }
 
     /**

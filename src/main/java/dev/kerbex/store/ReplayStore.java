@@ -24,21 +24,31 @@ public class ReplayStore {
         this.dataSource = dataSource;
     }
 
-    /** True when {@code keyHash} of this kind was not seen before (and now is, until {@code expiresAt}). */
+    /** True when {@code keyHash} of this kind was not seen before (and now is, until {@code expiresAt}); its own commit. */
     public boolean firstSeen(String kind, byte[] keyHash, Instant expiresAt) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO replay_entry (kind, key_hash, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, kind);
-            ps.setBytes(2, keyHash);
-            ps.setTimestamp(3, Timestamp.from(expiresAt));
-            int inserted = ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            boolean fresh = insert(c, new ReplayClaim(kind, keyHash, expiresAt));
             if (!c.getAutoCommit()) {
                 c.commit();
             }
-            return inserted == 1;
+            return fresh;
         } catch (SQLException e) {
             throw new StoreUnavailableException("replay cache", e);
+        }
+    }
+
+    /**
+     * Inserts {@code claim} on {@code c} without committing: true when it is new. A concurrent transaction (another
+     * request's batch, another replica) holding the same key makes this wait for its outcome, so exactly one of
+     * them sees it as new.
+     */
+    public static boolean insert(Connection c, ReplayClaim claim) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO replay_entry (kind, key_hash, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, claim.kind());
+            ps.setBytes(2, claim.keyHash());
+            ps.setTimestamp(3, Timestamp.from(claim.expiresAt()));
+            return ps.executeUpdate() == 1;
         }
     }
 
