@@ -42,13 +42,17 @@ curl -s http://127.0.0.1:18081/q/metrics | grep '^kerbex_crypto_provider_info' |
 cpu_ticks() { awk '{print $14 + $15}' /proc/$service/stat; }
 hz=$(getconf CLK_TCK)
 java -cp "$cp" dev.kerbex.bench.TokenEndpointLoad run http://127.0.0.1:18081 3000 8 > /dev/null   # warm-up
+pg_counters() { java -cp "$cp" dev.kerbex.bench.PgCounters jdbc:postgresql://127.0.0.1:15433/postgres; }
 for c in $concurrencies; do
+  read -r xid0 wal0 < <(pg_counters)
   before=$(cpu_ticks)
   out=$(java -cp "$cp" dev.kerbex.bench.TokenEndpointLoad run http://127.0.0.1:18081 "$requests" "$c")
   after=$(cpu_ticks)
+  read -r xid1 wal1 < <(pg_counters)
   echo "$out"
   ok=$(echo "$out" | grep -o '200=[0-9]*' | cut -d= -f2)
   rss=$(awk '/VmRSS/ {print $2}' /proc/$service/status)
-  awk -v t=$((after - before)) -v hz="$hz" -v n="${ok:-$requests}" -v rss="$rss" \
-    'BEGIN { printf "server CPU per exchange=%.2f ms  RSS=%d MiB\n", t * 1000 / hz / n, rss / 1024 }'
+  # The forging of the run's AP-REQs happens in the load generator before its clock starts; the service idles then.
+  awk -v t=$((after - before)) -v hz="$hz" -v n="${ok:-$requests}" -v rss="$rss" -v x=$((xid1 - xid0 - 1)) \
+    -v w=$((wal1 - wal0)) 'BEGIN { printf "server CPU per exchange=%.2f ms  RSS=%d MiB  write transactions per exchange=%.2f  WAL per exchange=%.0f B\n", t * 1000 / hz / n, rss / 1024, x / n, w / n }'
 done
