@@ -38,6 +38,12 @@ public interface KerbexConfig {
 
     RateLimit rateLimit();
 
+    Database database();
+
+    Http http();
+
+    ClientAuth clientAuth();
+
     interface Kerberos {
         /** Keytab files, reloaded when they change. */
         Optional<List<Path>> keytabs();
@@ -90,5 +96,35 @@ public interface KerbexConfig {
         /** Token requests per second allowed per client (burst = the same number); 0 disables. */
         @WithDefault("100")
         int perClientPerSecond();
+    }
+
+    interface Database {
+        /** Start even when the database reports fsync or synchronous_commit off (a warning instead of a refusal). */
+        @WithDefault("false")
+        boolean allowNonDurable();
+    }
+
+    interface Http {
+        /** A request body that stops arriving for this long is answered 408 and its connection closed. */
+        @WithDefault("10s")
+        Duration bodyIdleTimeout();
+    }
+
+    interface ClientAuth {
+        /** Failed client authentications per client id and window before 429 (0 disables). */
+        @WithDefault("10")
+        long failuresPerClient();
+
+        /** Failed client authentications per source address and window before 429 (0 disables). */
+        @WithDefault("30")
+        long failuresPerAddress();
+
+        /** The window over which the failure budgets refill. */
+        @WithDefault("60s")
+        Duration failureWindow();
+
+        /** bcrypt checks running at once; 0 = half the cores, at least one. */
+        @WithDefault("0")
+        int bcryptConcurrency();
     }
 }

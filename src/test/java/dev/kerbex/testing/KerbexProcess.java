@@ -50,6 +50,10 @@ public final class KerbexProcess implements AutoCloseable {
         props.put("quarkus.http.port", Integer.toString(port));
         props.put("quarkus.http.host", "127.0.0.1");
         props.putIfAbsent("kerbex.public-url", "http://127.0.0.1:" + port);
+        if (props.containsKey("quarkus.datasource.jdbc.url")) {
+            // An external database in a test is a throw-away one (EmbeddedDatabase.startTemporary, fsync off).
+            props.putIfAbsent("kerbex.database.allow-non-durable", "true");
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Small and quick to start: tests run several services on two cores.
