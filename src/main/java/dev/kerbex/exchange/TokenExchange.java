@@ -110,7 +110,8 @@ public class TokenExchange {
         draft.request(request);
         String subjectToken = request.subjectToken() != null ? request.subjectToken() : negotiateToken(in.authorization());
 
-        Optional<OAuthClient> authenticated = clients.authenticate(tenant, request.credentials(), in.authorization());
+        Optional<OAuthClient> authenticated = clients.authenticate(tenant, request.credentials(), in.authorization(),
+                in.sourceAddress());
         authenticated.ifPresent(c -> admit(c, draft));
         // RFC 9449 §5: a proof binds the token to its key (cnf.jkt); a bad one is invalid_dpop_proof.
         String dpopJkt = in.dpopProofs().isEmpty() ? null : dpop.verify(in.dpopProofs(), "POST",
@@ -234,6 +235,9 @@ public class TokenExchange {
 
     private void recordRefusal(AuditDraft draft, OAuthException e) {
         count(draft.tenantId(), e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? "error" : "refused", e.code().code());
+        if (!e.audited()) {
+            return;
+        }
         try {
             audit.record(draft.event(e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? AuditEvent.Outcome.ERROR
                     : AuditEvent.Outcome.REFUSED, e.code().code(), e.detail()));
