@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,6 +67,10 @@ public class HttpHardening {
         ctx.addHeadersEndHandler(v -> {
             HttpServerResponse response = ctx.response();
             response.headers().set("X-Content-Type-Options", "nosniff");
+            if (!response.headers().contains(RequestIds.HEADER)) {
+                // Answers given here, before any resource (408, refused bodies), carry one too.
+                response.headers().set(RequestIds.HEADER, RequestIds.idFor(ctx.request().getHeader(RequestIds.HEADER)));
+            }
             if (noStore) {
                 response.headers().set(HttpHeaders.CACHE_CONTROL, "no-store");
             }
@@ -80,7 +85,11 @@ public class HttpHardening {
         HttpServerRequest request = ctx.request();
         long declared = OversizedTokenRequests.declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
         boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
-        if (request.isEnded() || ctx.body().available() || (declared <= 0 && !chunked)) {
+        // HTTP/2 streams are left to quarkus-rest: it pauses the request when it takes it over, which an HTTP/2
+        // request refuses once it has ended ("Request has already been read"). HTTP/2 has per-stream flow control,
+        // but a stalled HTTP/2 body still holds a worker (README "Known limits").
+        if (request.version() == HttpVersion.HTTP_2 || request.isEnded() || ctx.body().available()
+                || (declared <= 0 && !chunked)) {
             ctx.next();
             return;
         }
@@ -190,6 +199,8 @@ public class HttpHardening {
         }
         boolean close = status == 408 || status == 413 || !ctx.request().isEnded();
         String path = ctx.request().path();
+        // Set here too: a failure before the header route ran (an unparsable Host) skips its headers-end hook.
+        response.putHeader("X-Content-Type-Options", "nosniff");
         if (isOAuth(path)) {
             // RFC 6749 §5.2 has no code for an unreadable request but invalid_request; 5xx are the server's.
             String code = status >= 500 ? (status == 503 ? "temporarily_unavailable" : "server_error") : "invalid_request";

@@ -55,6 +55,22 @@ class HttpHardeningTest {
     }
 
     @Test
+    void exchangeWhenHttp2CleartextUpgradeThenStillServed() throws Exception {
+        // The JDK client upgrades to h2c; later requests are HTTP/2 streams, whose bodies quarkus-rest reads itself.
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int i = 0; i < 3; i++) {
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://localhost:" + RestAssured.port + TOKEN))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                            (KerbexTestResource.BILLING + ":" + KerbexTestResource.BILLING_SECRET).getBytes()))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(TokenRequests.aliceForLedger().body()))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void exchangeWhenBodyStopsArrivingThen408AndClosed() throws IOException {
         try (RawHttp http = RawHttp.connect(RestAssured.port)) {
             RawHttp.Answer answer = http.send(stalledHead(TOKEN)).read();
@@ -110,6 +126,22 @@ class HttpHardeningTest {
             assertThat(answer.header("Content-Type")).startsWith("application/");
             assertThat(answer.body()).doesNotContain("details").doesNotContain("stack");
             assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        }
+    }
+
+    @Test
+    void exchangeWhenHostNotAsciiOrFoldedThenOAuthErrorNotQuarkusPage() throws IOException {
+        String form = "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=b";
+        for (String host : List.of("Host: k\u00e9rbex\r\n", "Host: localhost\r\n  example\r\n")) {
+            try (RawHttp http = RawHttp.connect(RestAssured.port)) {
+                RawHttp.Answer answer = http.send("POST " + TOKEN + " HTTP/1.1\r\n" + host + form).read();
+                assertThat(answer.status()).isEqualTo(400);
+                assertThat(answer.header("Content-Type")).isEqualTo("application/json");
+                assertThat(answer.header("Cache-Control")).isEqualTo("no-store");
+                assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
+                assertThat(answer.body()).isEqualTo(
+                        "{\"error\":\"invalid_request\",\"error_description\":\"request: malformed\"}");
+            }
         }
     }
 

@@ -110,6 +110,12 @@ public final class KerbexProcess implements AutoCloseable {
         throw new IllegalStateException("Kerbex was not ready within " + limit + ":\n" + log());
     }
 
+    /** {@code kill -9}: no shutdown hook runs, nothing is stopped cleanly (an embedded postmaster stays behind). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
