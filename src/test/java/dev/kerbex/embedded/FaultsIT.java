@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -75,8 +77,13 @@ class FaultsIT {
                 ExchangeLoad load = ExchangeLoad.start("dbkill", kerbex.uri(TOKEN), 4)) {
             await(() -> load.count(200) >= 50, "50 tokens before the kill");
             ProcessHandle postmaster = OrphanPostmaster.find(databaseDir).orElseThrow();
+            List<ProcessHandle> backends = postmaster.descendants().toList();
             postmaster.destroyForcibly();
             postmaster.onExit().join();
+            // Its backends notice the postmaster's death and exit; until then its shared memory is in use.
+            for (ProcessHandle backend : backends) {
+                backend.onExit().get(30, TimeUnit.SECONDS);
+            }
             await(() -> load.count(503) >= 5, "503 while the database is down");
             try {
                 database.close(); // releases zonky's lock; stopping the dead server fails, which is expected
