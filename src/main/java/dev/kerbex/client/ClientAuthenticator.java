@@ -59,10 +59,10 @@ public class ClientAuthenticator {
         return authenticate(tenant, body, authorization, "token", null);
     }
 
-    /** As {@link #authenticate(TenantSnapshot, ClientCredentials, String)}, failures also counted per source address. */
+    /** At {@code endpoint}, the source address unknown (its failures are throttled per client id only). */
     public Optional<OAuthClient> authenticate(TenantSnapshot tenant, ClientCredentials body, String authorization,
-            String sourceAddress) {
-        return authenticate(tenant, body, authorization, "token", sourceAddress);
+            String endpoint) {
+        return authenticate(tenant, body, authorization, endpoint, null);
     }
 
     /**
@@ -101,6 +101,12 @@ public class ClientAuthenticator {
      * Introspection and revocation (RFC 7662 §2.1, RFC 7009 §2.1): the client must authenticate; there is no
      * self-exchange here.
      */
+    public OAuthClient authenticateRequired(TenantSnapshot tenant, ClientCredentials body, String authorization,
+            String endpoint) {
+        return authenticateRequired(tenant, body, authorization, endpoint, null);
+    }
+
+    /** As above, failures also throttled per source address. */
     public OAuthClient authenticateRequired(TenantSnapshot tenant, ClientCredentials body, String authorization,
             String endpoint, String sourceAddress) {
         return authenticate(tenant, body, authorization, endpoint, sourceAddress)

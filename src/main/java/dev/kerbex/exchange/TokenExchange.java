@@ -111,7 +111,7 @@ public class TokenExchange {
         String subjectToken = request.subjectToken() != null ? request.subjectToken() : negotiateToken(in.authorization());
 
         Optional<OAuthClient> authenticated = clients.authenticate(tenant, request.credentials(), in.authorization(),
-                in.sourceAddress());
+                "token", in.sourceAddress());
         authenticated.ifPresent(c -> admit(c, draft));
         // RFC 9449 §5: a proof binds the token to its key (cnf.jkt); a bad one is invalid_dpop_proof.
         String dpopJkt = in.dpopProofs().isEmpty() ? null : dpop.verify(in.dpopProofs(), "POST",

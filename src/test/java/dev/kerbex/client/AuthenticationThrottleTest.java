@@ -42,7 +42,7 @@ class AuthenticationThrottleTest {
 
     private static OAuthException attempt(ClientAuthenticator auth, String clientId, String secret, String address) {
         return catchThrowableOfType(OAuthException.class, () -> auth.authenticate(tenant,
-                new ClientCredentials(clientId, secret, null, null), null, address));
+                new ClientCredentials(clientId, secret, null, null), null, "token", address));
     }
 
     @Test
