@@ -58,14 +58,21 @@ class FaultsIT {
         }
     }
 
-    /** The usual test environment (KDC, keytab, bootstrap file) on the given database; rate limit off. */
+    /** Made once: every service on the database must share its key-encryption key. */
+    private static Map<String, String> environment;
+
+    /** The usual test environment (KDC, keytab, bootstrap file) on the test's database; rate limit off. */
     private static Map<String, String> config(EmbeddedDatabase db) {
-        Map<String, String> config = new HashMap<>(new KerbexTestResource() {
-            @Override
-            protected EmbeddedDatabase database() {
-                return db;
-            }
-        }.start());
+        if (environment == null) {
+            environment = new KerbexTestResource() {
+                @Override
+                protected EmbeddedDatabase database() {
+                    return db;
+                }
+            }.start();
+        }
+        Map<String, String> config = new HashMap<>(environment);
+        config.put("quarkus.datasource.jdbc.url", db.jdbcUrl());
         config.put("kerbex.rate-limit.per-client-per-second", "0");
         config.put("kerbex.database.allow-non-durable", "false");
         return config;
