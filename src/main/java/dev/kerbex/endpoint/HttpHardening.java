@@ -179,7 +179,14 @@ public class HttpHardening {
             return;
         }
         Throwable failure = ctx.failure();
-        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        // Authentication and authorization failures (the admin API's bearer tokens) are quarkus-oidc's to answer,
+        // with their challenge; so is any failure without a status, which Quarkus's own handlers map.
+        if (ctx.statusCode() <= 0 || ctx.statusCode() == 401 || ctx.statusCode() == 403
+                || (failure != null && failure.getClass().getName().startsWith("io.quarkus.security."))) {
+            ctx.next();
+            return;
+        }
+        int status = ctx.statusCode();
         if (status >= 500) {
             LOG.error("unhandled failure on " + ctx.request().method() + " " + ctx.request().path(), failure);
         } else {
