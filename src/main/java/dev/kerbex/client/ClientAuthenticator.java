@@ -28,19 +28,27 @@ public class ClientAuthenticator {
     private final ClientSecrets secrets;
     private final ClientAssertionVerifier assertions;
     private final IssuerUrls urls;
+    private final AuthenticationThrottle throttle;
     private final String dummyHash;
 
     @Inject
-    public ClientAuthenticator(ClientSecrets secrets, ClientAssertionVerifier assertions, IssuerUrls urls) {
+    public ClientAuthenticator(ClientSecrets secrets, ClientAssertionVerifier assertions, IssuerUrls urls,
+            AuthenticationThrottle throttle) {
         this.secrets = secrets;
         this.assertions = assertions;
         this.urls = urls;
+        this.throttle = throttle;
         this.dummyHash = secrets.hash("kerbex-timing-equaliser");
     }
 
     /** Secrets only: {@code private_key_jwt} is refused (unit tests). */
+    public ClientAuthenticator(ClientSecrets secrets, AuthenticationThrottle throttle) {
+        this(secrets, null, null, throttle);
+    }
+
+    /** Secrets only, no throttle (unit tests). */
     public ClientAuthenticator(ClientSecrets secrets) {
-        this(secrets, null, null);
+        this(secrets, AuthenticationThrottle.none());
     }
 
     /**
@@ -48,15 +56,22 @@ public class ClientAuthenticator {
      * (self-exchange decides later).
      */
     public Optional<OAuthClient> authenticate(TenantSnapshot tenant, ClientCredentials body, String authorization) {
-        return authenticate(tenant, body, authorization, "token");
+        return authenticate(tenant, body, authorization, "token", null);
+    }
+
+    /** At {@code endpoint}, the source address unknown (its failures are throttled per client id only). */
+    public Optional<OAuthClient> authenticate(TenantSnapshot tenant, ClientCredentials body, String authorization,
+            String endpoint) {
+        return authenticate(tenant, body, authorization, endpoint, null);
     }
 
     /**
      * @param endpoint the endpoint's name under {@code /tenants/{t}/oauth2/} ({@code token}, {@code introspect},
      *                 {@code revoke}): an assertion's {@code aud} may name its URL
+     * @param sourceAddress the caller's address, whose failures are throttled too; null: not known
      */
     public Optional<OAuthClient> authenticate(TenantSnapshot tenant, ClientCredentials body, String authorization,
-            String endpoint) {
+            String endpoint, String sourceAddress) {
         boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
         boolean assertion = body.clientAssertion() != null || body.clientAssertionType() != null;
         // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
@@ -71,13 +86,13 @@ public class ClientAuthenticator {
             if (body.clientId() != null && !body.clientId().equals(idSecret[0])) {
                 throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "client_id: differs from the Basic credentials");
             }
-            return Optional.of(check(tenant, idSecret[0], idSecret[1], "client_secret_basic"));
+            return Optional.of(check(tenant, idSecret[0], idSecret[1], "client_secret_basic", sourceAddress));
         }
         if (body.clientSecret() != null) {
             if (body.clientId() == null) {
                 throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "client_id: missing with client_secret");
             }
-            return Optional.of(check(tenant, body.clientId(), body.clientSecret(), "client_secret_post"));
+            return Optional.of(check(tenant, body.clientId(), body.clientSecret(), "client_secret_post", sourceAddress));
         }
         return Optional.empty();
     }
@@ -88,7 +103,13 @@ public class ClientAuthenticator {
      */
     public OAuthClient authenticateRequired(TenantSnapshot tenant, ClientCredentials body, String authorization,
             String endpoint) {
-        return authenticate(tenant, body, authorization, endpoint)
+        return authenticateRequired(tenant, body, authorization, endpoint, null);
+    }
+
+    /** As above, failures also throttled per source address. */
+    public OAuthClient authenticateRequired(TenantSnapshot tenant, ClientCredentials body, String authorization,
+            String endpoint, String sourceAddress) {
+        return authenticate(tenant, body, authorization, endpoint, sourceAddress)
                 .orElseThrow(() -> invalidClient("client authentication: credentials required"));
     }
 
@@ -129,14 +150,24 @@ public class ClientAuthenticator {
         return client;
     }
 
-    private OAuthClient check(TenantSnapshot tenant, String clientId, String secret, String method) {
+    /**
+     * A secret check, throttled (issue 10): refused unchecked while the client id or the address has used up its
+     * failures; a remembered success costs nothing; every bcrypt, the dummy one for an unknown client included, runs
+     * under the throttle's permit, so unknown and wrong answers take the same path and the same time.
+     */
+    private OAuthClient check(TenantSnapshot tenant, String clientId, String secret, String method, String address) {
+        String tenantId = tenant.tenant().id();
+        throttle.admit(tenantId, clientId, address);
         OAuthClient client = tenant.client(clientId).orElse(null);
         if (client == null || client.secretHash() == null) {
-            secrets.matches(secret, dummyHash);
+            throttle.hashCheck(() -> secrets.matches(secret, dummyHash));
+            throttle.failed(tenantId, clientId, address);
             throw new OAuthException(OAuthErrorCode.INVALID_CLIENT, FAILED,
                     method + ": unknown client or client without a secret: " + clientId);
         }
-        if (!secrets.matches(secret, client.secretHash())) {
+        String hash = client.secretHash();
+        if (!secrets.remembered(secret, hash) && !throttle.hashCheck(() -> secrets.matches(secret, hash))) {
+            throttle.failed(tenantId, clientId, address);
             throw new OAuthException(OAuthErrorCode.INVALID_CLIENT, FAILED, method + ": wrong secret for " + clientId);
         }
         return client;

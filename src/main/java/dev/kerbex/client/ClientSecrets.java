@@ -29,6 +29,12 @@ public final class ClientSecrets {
         return BcryptUtil.bcryptHash(secret, BCRYPT_COST);
     }
 
+    /** True when this secret was checked against this hash successfully a short while ago (no bcrypt needed). */
+    public boolean remembered(String secret, String storedHash) {
+        return secret != null && storedHash != null && !secret.isEmpty()
+                && verified.getIfPresent(fingerprint(storedHash, secret)) != null;
+    }
+
     public boolean matches(String secret, String storedHash) {
         if (secret == null || storedHash == null || secret.isEmpty()) {
             return false;

@@ -42,6 +42,12 @@ public interface KerbexConfig {
 
     Commits commits();
 
+    Database database();
+
+    Http http();
+
+    ClientAuth clientAuth();
+
     interface Kerberos {
         /** Keytab files, reloaded when they change. */
         Optional<List<Path>> keytabs();
@@ -110,5 +116,35 @@ public interface KerbexConfig {
         /** Writer threads of the group commit. */
         @WithDefault("2")
         int writers();
+    }
+
+    interface Database {
+        /** Start even when the database reports fsync or synchronous_commit off (a warning instead of a refusal). */
+        @WithDefault("false")
+        boolean allowNonDurable();
+    }
+
+    interface Http {
+        /** A request body that stops arriving for this long is answered 408 and its connection closed. */
+        @WithDefault("10s")
+        Duration bodyIdleTimeout();
+    }
+
+    interface ClientAuth {
+        /** Failed client authentications per client id and window before 429 (0 disables). */
+        @WithDefault("10")
+        long failuresPerClient();
+
+        /** Failed client authentications per source address and window before 429 (0 disables). */
+        @WithDefault("30")
+        long failuresPerAddress();
+
+        /** The window over which the failure budgets refill. */
+        @WithDefault("60s")
+        Duration failureWindow();
+
+        /** bcrypt checks running at once; 0 = half the cores, at least one. */
+        @WithDefault("0")
+        int bcryptConcurrency();
     }
 }

@@ -20,8 +20,7 @@ public final class RequestIds {
 
     @ServerRequestFilter(preMatching = true)
     public void assign(ContainerRequestContext ctx) {
-        String offered = ctx.getHeaderString(HEADER);
-        String id = offered != null && SANE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+        String id = idFor(ctx.getHeaderString(HEADER));
         ctx.setProperty(PROPERTY, id);
         MDC.put("request_id", id);
     }
@@ -33,6 +32,11 @@ public final class RequestIds {
             response.getHeaders().putSingle(HEADER, id);
         }
         MDC.remove("request_id");
+    }
+
+    /** The caller's id when it is sane, else a fresh UUID. */
+    static String idFor(String offered) {
+        return offered != null && SANE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
     }
 
     static String of(ContainerRequestContext ctx) {

@@ -131,7 +131,8 @@ public class TokenExchange {
         draft.request(request);
         String subjectToken = request.subjectToken() != null ? request.subjectToken() : negotiateToken(in.authorization());
 
-        Optional<OAuthClient> authenticated = clients.authenticate(tenant, request.credentials(), in.authorization());
+        Optional<OAuthClient> authenticated = clients.authenticate(tenant, request.credentials(), in.authorization(),
+                "token", in.sourceAddress());
         authenticated.ifPresent(c -> admit(c, draft));
         // RFC 9449 §5: a proof binds the token to its key (cnf.jkt); a bad one is invalid_dpop_proof.
         String dpopJkt = in.dpopProofs().isEmpty() ? null : dpop.verify(in.dpopProofs(), "POST",
@@ -259,6 +260,11 @@ public class TokenExchange {
      * when one of the entries was seen before (as when the replay check came first).
      */
     private OAuthException recordRefusal(AuditDraft draft, OAuthException e, PendingReplays replays) {
+        if (!e.audited() && replays.claims().isEmpty()) {
+            // A throttled guess after the first of its window: audited once per window, not once per guess.
+            count(draft.tenantId(), "refused", e.code().code());
+            return e;
+        }
         try {
             ReplayClaim replayed = audit.commit(replays.claims(), refusalEvent(draft, e),
                     claim -> refusalEvent(draft, replays.refusalFor(claim)));

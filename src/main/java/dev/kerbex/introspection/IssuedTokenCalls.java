@@ -79,6 +79,9 @@ final class IssuedTokenCalls {
     }
 
     private static void refusal(AuditTrail audit, String kind, Draft draft, OAuthException e) {
+        if (!e.audited()) {
+            return;
+        }
         boolean error = e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE;
         try {
             audit.record(draft.event(kind, error ? AuditEvent.Outcome.ERROR : AuditEvent.Outcome.REFUSED,
@@ -105,7 +108,7 @@ final class IssuedTokenCalls {
         TokenReferenceRequest request = TokenReferenceRequest.parse(FormBody.decode(draft.in.body()));
         draft.clientId = request.credentials().clientId();
         OAuthClient client = clients.authenticateRequired(tenant, request.credentials(), draft.in.authorization(),
-                endpoint);
+                endpoint, draft.in.sourceAddress());
         draft.clientId = client.clientId();
         return new Presented(client, tokens.ownToken(tenant.tenant().id(), request.token()));
     }

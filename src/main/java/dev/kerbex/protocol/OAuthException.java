@@ -9,6 +9,7 @@ public final class OAuthException extends RuntimeException {
     private final String description;
     private final String detail;
     private final long retryAfterSeconds;
+    private final boolean audited;
 
     public OAuthException(OAuthErrorCode code, String description) {
         this(code, description, description, 0);
@@ -19,7 +20,17 @@ public final class OAuthException extends RuntimeException {
     }
 
     public OAuthException(OAuthErrorCode code, String description, String detail, long retryAfterSeconds) {
+        this(code, description, detail, retryAfterSeconds, true);
+    }
+
+    /**
+     * @param audited false for a refusal that is not written to the audit trail: a repeat within a window whose
+     *                first refusal already was (throttled client authentication)
+     */
+    public OAuthException(OAuthErrorCode code, String description, String detail, long retryAfterSeconds,
+            boolean audited) {
         super(code.code() + ": " + description, null, false, false);
+        this.audited = audited;
         this.code = code;
         this.description = description;
         this.detail = detail == null ? description : detail;
@@ -40,5 +51,9 @@ public final class OAuthException extends RuntimeException {
 
     public long retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    public boolean audited() {
+        return audited;
     }
 }

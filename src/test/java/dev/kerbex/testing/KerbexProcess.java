@@ -50,6 +50,10 @@ public final class KerbexProcess implements AutoCloseable {
         props.put("quarkus.http.port", Integer.toString(port));
         props.put("quarkus.http.host", "127.0.0.1");
         props.putIfAbsent("kerbex.public-url", "http://127.0.0.1:" + port);
+        if (props.containsKey("quarkus.datasource.jdbc.url")) {
+            // An external database in a test is a throw-away one (EmbeddedDatabase.startTemporary, fsync off).
+            props.putIfAbsent("kerbex.database.allow-non-durable", "true");
+        }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Small and quick to start: tests run several services on two cores.
@@ -104,6 +108,12 @@ public final class KerbexProcess implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("Kerbex was not ready within " + limit + ":\n" + log());
+    }
+
+    /** {@code kill -9}: no shutdown hook runs, nothing is stopped cleanly (an embedded postmaster stays behind). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     @Override
