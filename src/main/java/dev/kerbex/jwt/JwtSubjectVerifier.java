@@ -2,6 +2,7 @@ package dev.kerbex.jwt;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.kerbex.client.OAuthClient;
 import dev.kerbex.exchange.SubjectVerifier;
 import dev.kerbex.exchange.VerificationContext;
@@ -139,9 +140,8 @@ public class JwtSubjectVerifier implements SubjectVerifier {
         this.published = published;
         this.issuerOf = issuerOf;
         this.clock = clock;
-        // Timed by the injected clock, so that tests move the keys' lifetime with the clock they hold.
         this.keys = Caffeine.newBuilder().expireAfterWrite(KEYS_CACHED_FOR).maximumSize(10_000)
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).build();
+                .ticker(ticker(clock)).build();
         this.remote = new RemoteJwks(clock);
     }
 
@@ -534,5 +534,10 @@ public class JwtSubjectVerifier implements SubjectVerifier {
     private static OAuthException refused(String parameter, String cause, String detail) {
         return new OAuthException(OAuthErrorCode.INVALID_REQUEST, parameter + ": " + cause,
                 parameter + ": " + cause + ": " + detail);
+    }
+
+    /** The system's monotonic ticker in production; a test's clock moves expiry when a test passes its own. */
+    private static Ticker ticker(Clock clock) {
+        return clock.equals(Clock.systemUTC()) ? Ticker.systemTicker() : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 }

@@ -2,6 +2,7 @@ package dev.kerbex.jwt;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.kerbex.store.TenantChanged;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,8 +65,7 @@ public class VerifiedJwts {
     VerifiedJwts(Clock clock, int maxEntries) {
         this.clock = clock;
         this.cache = Caffeine.newBuilder().maximumSize(maxEntries).recordStats()
-                // Wall-clock ticker from the injected clock, so tests move expiry with the clock they hold.
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .ticker(ticker(clock))
                 .expireAfter(new Expiry<Key, Entry>() {
                     @Override
                     public long expireAfterCreate(Key key, Entry entry, long now) {
@@ -125,5 +125,10 @@ public class VerifiedJwts {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
+    }
+
+    /** The system's monotonic ticker in production; a test's clock moves expiry when a test passes its own. */
+    private static Ticker ticker(Clock clock) {
+        return clock.equals(Clock.systemUTC()) ? Ticker.systemTicker() : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 }
