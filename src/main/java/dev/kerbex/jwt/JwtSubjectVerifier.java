@@ -2,6 +2,7 @@ package dev.kerbex.jwt;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.kerbex.client.OAuthClient;
 import dev.kerbex.exchange.SubjectVerifier;
 import dev.kerbex.exchange.VerificationContext;
@@ -25,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -115,10 +117,12 @@ public class JwtSubjectVerifier implements SubjectVerifier {
     private final Cache<String, TenantKeys> keys;
     private final RemoteJwks remote;
     private final Revocations revocations;
+    private final VerifiedJwts verified;
 
     @Inject
-    public JwtSubjectVerifier(SigningKeys signingKeys, IssuerUrls urls, RevocationStore revocations) {
-        this(signingKeys::publishedJwks, urls::issuer, Clock.systemUTC(), revocations::isRevoked);
+    public JwtSubjectVerifier(SigningKeys signingKeys, IssuerUrls urls, RevocationStore revocations,
+            VerifiedJwts verified) {
+        this(signingKeys::publishedJwks, urls::issuer, Clock.systemUTC(), revocations::isRevoked, verified);
     }
 
     JwtSubjectVerifier(PublishedKeys published, Function<String, String> issuerOf, Clock clock) {
@@ -126,11 +130,18 @@ public class JwtSubjectVerifier implements SubjectVerifier {
     }
 
     JwtSubjectVerifier(PublishedKeys published, Function<String, String> issuerOf, Clock clock, Revocations revocations) {
+        this(published, issuerOf, clock, revocations, new VerifiedJwts(clock, VerifiedJwts.MAX_ENTRIES));
+    }
+
+    JwtSubjectVerifier(PublishedKeys published, Function<String, String> issuerOf, Clock clock, Revocations revocations,
+            VerifiedJwts verified) {
+        this.verified = verified;
         this.revocations = revocations;
         this.published = published;
         this.issuerOf = issuerOf;
         this.clock = clock;
-        this.keys = Caffeine.newBuilder().expireAfterWrite(KEYS_CACHED_FOR).maximumSize(10_000).build();
+        this.keys = Caffeine.newBuilder().expireAfterWrite(KEYS_CACHED_FOR).maximumSize(10_000)
+                .ticker(ticker(clock)).build();
         this.remote = new RemoteJwks(clock);
     }
 
@@ -153,14 +164,21 @@ public class JwtSubjectVerifier implements SubjectVerifier {
         }
         Instant now = clock.instant();
 
-        JsonWebSignature jws = parse(token, p);
+        // The same token seen before (VerifiedJwts): its parsed parts are reused, and its signature is not checked
+        // again if the key now published under its kid is the one that verified it. Every other check runs below.
+        VerifiedJwts.Entry known = verified.find(tenantId, token);
+        JsonWebSignature jws = known == null ? parse(token, p) : null;
         // The issuer decides whose keys and algorithms apply, so it is read before the signature is checked; nothing
         // else of the unverified payload is used until the signature verifies.
         JwtClaims claims;
-        try {
-            claims = JwtClaims.parse(jws.getUnverifiedPayload());
-        } catch (InvalidJwtException | RuntimeException e) {
-            throw refused(p, "not a well-formed JWT", "claims are not a JSON object: " + e.getMessage());
+        if (known != null) {
+            claims = known.claims();
+        } else {
+            try {
+                claims = JwtClaims.parse(jws.getUnverifiedPayload());
+            } catch (InvalidJwtException | RuntimeException e) {
+                throw refused(p, "not a well-formed JWT", "claims are not a JSON object: " + e.getMessage());
+            }
         }
         String issuer = issuerOf.apply(tenantId);
         Object iss = claims.getClaimValue("iss");
@@ -170,12 +188,12 @@ public class JwtSubjectVerifier implements SubjectVerifier {
                     + " nor one of the tenant's trusted issuers");
         }
 
-        String alg = jws.getAlgorithmHeaderValue();
+        String alg = known != null ? known.alg() : jws.getAlgorithmHeaderValue();
         Set<String> allowed = trusted == null ? ALGORITHMS : trusted.algorithms();
         if (alg == null || !allowed.contains(alg)) {
             throw refused(p, "JWT algorithm not allowed", "alg " + alg + " is not one of " + allowed);
         }
-        String kid = jws.getKeyIdHeaderValue();
+        String kid = known != null ? known.kid() : jws.getKeyIdHeaderValue();
         PublicJsonWebKey key = trusted == null ? key(tenantId, kid) : externalKey(trusted, kid, p);
         if (key == null) {
             throw trusted == null
@@ -192,9 +210,12 @@ public class JwtSubjectVerifier implements SubjectVerifier {
             throw refused(p, "JWT algorithm does not match its key", "alg " + alg + ", key " + kid + " is "
                     + (key.getAlgorithm() == null ? key.getKeyType() : key.getAlgorithm()));
         }
-        verifySignature(jws, alg, key, p);
+        boolean reused = known != null && known.verifiedBy(key.getPublicKey());
+        if (!reused) {
+            verifySignature(jws != null ? jws : parse(token, p), alg, key, p);
+        }
         // RFC 8725 §3.11: a JWT of another kind (a DPoP proof, a client assertion) must not pass for an access token.
-        String typ = jws.getHeader("typ");
+        String typ = known != null ? known.typ() : jws.getHeader("typ");
         if (trusted == null ? !isAccessTokenType(typ) : typ != null && OTHER_JWT_TYPES.contains(normalisedType(typ))) {
             throw refused(p, "JWT type not accepted", "typ " + typ + " is not an access token's");
         }
@@ -205,6 +226,9 @@ public class JwtSubjectVerifier implements SubjectVerifier {
         }
         if (!now.isBefore(exp)) {
             throw refused(p, "JWT expired", "exp " + exp + " is not after " + now);
+        }
+        if (!reused) {
+            verified.remember(tenantId, token, new VerifiedJwts.Entry(alg, kid, typ, claims, key.getPublicKey(), exp));
         }
         Instant nbf = numericDate(claims, "nbf", p);
         if (nbf != null && nbf.isAfter(now.plus(LEEWAY))) {
@@ -510,5 +534,10 @@ public class JwtSubjectVerifier implements SubjectVerifier {
     private static OAuthException refused(String parameter, String cause, String detail) {
         return new OAuthException(OAuthErrorCode.INVALID_REQUEST, parameter + ": " + cause,
                 parameter + ": " + cause + ": " + detail);
+    }
+
+    /** The system's monotonic ticker in production; a test's clock moves expiry when a test passes its own. */
+    private static Ticker ticker(Clock clock) {
+        return clock.equals(Clock.systemUTC()) ? Ticker.systemTicker() : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 }

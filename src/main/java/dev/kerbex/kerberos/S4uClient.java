@@ -2,6 +2,7 @@ package dev.kerbex.kerberos;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -26,6 +27,10 @@ import org.apache.kerby.kerberos.kerb.type.ticket.TicketFlag;
  * than a given instant. The login (AS exchange) is the JDK's Krb5LoginModule, reading the krb5.conf of
  * {@code java.security.krb5.conf}; the two TGS exchanges are Kerbex's own ({@link TgsExchange}), because the
  * JDK's GSS-API cannot bound a ticket's end time. Every wait on the KDC is bounded.
+ *
+ * <p>One client serves one S4U identity for every request: its TGT is shared (and renewed before it ends), and each
+ * user's S4U2Self evidence ticket is reused for that user's next tickets within the bounds of {@link EvidenceTickets},
+ * so a request usually costs one KDC exchange (S4U2Proxy).
  */
 public final class S4uClient {
     private static final Duration RENEW_BEFORE = Duration.ofMinutes(5);
@@ -34,6 +39,8 @@ public final class S4uClient {
     private final Path keytab;
     private final Duration timeout;
     private final TgsExchange tgs;
+    private final Clock clock;
+    private final EvidenceTickets evidence;
     private volatile TgsExchange.Tgt tgt;
     private CompletableFuture<TgsExchange.Tgt> pendingLogin;
 
@@ -43,6 +50,12 @@ public final class S4uClient {
      * @param timeout the longest wait for one KDC; a login waits at most twice that
      */
     public S4uClient(String principal, Path keytab, Path krb5Conf, Duration timeout) throws IOException {
+        this(principal, keytab, krb5Conf, timeout, Clock.systemUTC());
+    }
+
+    S4uClient(String principal, Path keytab, Path krb5Conf, Duration timeout, Clock clock) throws IOException {
+        this.clock = clock;
+        this.evidence = new EvidenceTickets(clock);
         this.principal = principal;
         this.keytab = keytab;
         this.timeout = timeout;
@@ -59,25 +72,33 @@ public final class S4uClient {
      * {@code till} (the KDC may end it sooner).
      */
     public ServiceTicket obtain(String user, String target, Instant till) throws S4uException {
+        TgsExchange.Tgt login = loggedIn();
+        EvidenceTickets.Evidence reused = evidence.reusable(user, till, login.endTime());
         try {
-            return obtainWith(loggedIn(), user, target, till);
+            return obtainWith(login, reused, user, target, till);
         } catch (S4uException e) {
-            if (e.kind() != S4uException.Kind.TGT_EXPIRED) {
-                throw e;
+            if (e.kind() == S4uException.Kind.TGT_EXPIRED) {
+                // The TGT, or in S4U2Proxy possibly the evidence ticket, expired: start over with fresh ones.
+                tgt = null;
+                if (reused != null) {
+                    evidence.drop(user, reused);
+                }
+                return obtainWith(loggedIn(), null, user, target, till);
             }
-            tgt = null;
-            return obtainWith(loggedIn(), user, target, till);
+            if (reused != null && e.kind() == S4uException.Kind.OTHER) {
+                // The KDC may no longer take the evidence (Kerbex's key changed, the KDC restarted with other keys):
+                // once more with a fresh one. Refusals of the target or the user are answers, not retried.
+                evidence.drop(user, reused);
+                return obtainWith(login, null, user, target, till);
+            }
+            throw e;
         }
     }
 
-    private ServiceTicket obtainWith(TgsExchange.Tgt login, String user, String target, Instant till) throws S4uException {
-        TgsExchange.Reply self = tgs.s4u2self(login, user, target, till);
-        if (!self.part().flags().isFlagSet(TicketFlag.FORWARDABLE)) {
-            throw new S4uException(S4uException.Kind.PROTOCOL_TRANSITION_REFUSED, "S4U2Self for " + user + " to " + target
-                    + ": the KDC's ticket is not forwardable, so " + principal + " may not use protocol transition"
-                    + " (MIT: +ok_to_auth_as_delegate; Active Directory: trusted to authenticate for delegation)", null);
-        }
-        TgsExchange.Reply proxy = tgs.s4u2proxy(login, self.ticket(), user, target, till);
+    private ServiceTicket obtainWith(TgsExchange.Tgt login, EvidenceTickets.Evidence reused, String user, String target,
+            Instant till) throws S4uException {
+        Ticket evidenceTicket = reused != null ? reused.ticket() : selfTicket(login, user, target);
+        TgsExchange.Reply proxy = tgs.s4u2proxy(login, evidenceTicket, user, target, till);
         EncKdcReplyPart part = proxy.part();
         Instant end = instant(part.endTime());
         Instant renewTill = part.flags().isFlagSet(TicketFlag.RENEWABLE) ? instant(part.renewTill()) : null;
@@ -93,6 +114,24 @@ public final class S4uClient {
         return new ServiceTicket(user, target, encode(proxy.ticket()), part.key().getKeyType().getValue(),
                 part.key().getKeyData(), flags(part.flags().getFlags()), instant(part.authTime()),
                 instant(part.startTime()), end, renewTill);
+    }
+
+    /**
+     * S4U2Self, asked to last as long as Kerbex's TGT, so that the evidence can vouch for this user's next tickets
+     * too (it never leaves Kerbex; each issued ticket's end is bounded by its own request, in S4U2Proxy).
+     */
+    private Ticket selfTicket(TgsExchange.Tgt login, String user, String target) throws S4uException {
+        TgsExchange.Reply self = tgs.s4u2self(login, user, target, login.endTime());
+        if (!self.part().flags().isFlagSet(TicketFlag.FORWARDABLE)) {
+            throw new S4uException(S4uException.Kind.PROTOCOL_TRANSITION_REFUSED, "S4U2Self for " + user + " to " + target
+                    + ": the KDC's ticket is not forwardable, so " + principal + " may not use protocol transition"
+                    + " (MIT: +ok_to_auth_as_delegate; Active Directory: trusted to authenticate for delegation)", null);
+        }
+        Instant end = instant(self.part().endTime());
+        if (end != null) {
+            evidence.remember(user, new EvidenceTickets.Evidence(self.ticket(), end, clock.instant()));
+        }
+        return self.ticket();
     }
 
     /** Kerbex's TGT, logged in again five minutes before it ends; a login waits for the KDC at most 2 × timeout. */
@@ -131,7 +170,7 @@ public final class S4uClient {
     }
 
     private boolean expiring(TgsExchange.Tgt t) {
-        return t.endTime().isBefore(Instant.now().plus(RENEW_BEFORE));
+        return t.endTime().isBefore(clock.instant().plus(RENEW_BEFORE));
     }
 
     private TgsExchange.Tgt login() {

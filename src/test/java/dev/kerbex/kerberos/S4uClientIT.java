@@ -101,6 +101,30 @@ class S4uClientIT {
 
     @Test
     @Order(4)
+    void obtainWhenSameUserAgainThenOneProtocolTransitionAndAFreshTicketEachTime() throws Exception {
+        S4uClient fresh = new S4uClient(S4uRealm.KERBEX, realm.keytab("kerbex"), realm.krb5Conf(),
+                java.time.Duration.ofSeconds(3));
+        Path kdcLog = realm.krb5Conf().resolveSibling("kdc.log");
+        long selfBefore = count(kdcLog, "PROTOCOL-TRANSITION s4u-client=alice@S4U.TEST");
+        long proxyBefore = count(kdcLog, "CONSTRAINED-DELEGATION s4u-client=alice@S4U.TEST");
+
+        ServiceTicket first = fresh.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, IN_AN_HOUR);
+        ServiceTicket second = fresh.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, Instant.now().plusSeconds(600));
+
+        assertThat(second.sessionKey()).isNotEqualTo(first.sessionKey());
+        assertThat(second.endTime()).isBeforeOrEqualTo(Instant.now().plusSeconds(600));
+        // The KDC's own log: two S4U2Proxy exchanges, and the user's evidence (S4U2Self) obtained once.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (count(kdcLog, "CONSTRAINED-DELEGATION s4u-client=alice@S4U.TEST") < proxyBefore + 2
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(count(kdcLog, "CONSTRAINED-DELEGATION s4u-client=alice@S4U.TEST")).isEqualTo(proxyBefore + 2);
+        assertThat(count(kdcLog, "PROTOCOL-TRANSITION s4u-client=alice@S4U.TEST")).isEqualTo(selfBefore + 1);
+    }
+
+    @Test
+    @Order(4)
     void obtainWhenTillSoonerThanTheKdcMaximumThenTheTicketEndsByThen() throws Exception {
         Instant till = Instant.now().plusSeconds(120);
         ServiceTicket t = client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, till);
@@ -149,6 +173,12 @@ class S4uClientIT {
         assertThatThrownBy(() -> client.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, IN_AN_HOUR))
                 .isInstanceOfSatisfying(S4uException.class,
                         e -> assertThat(e.kind()).as(e.getMessage()).isEqualTo(S4uException.Kind.KDC_UNREACHABLE));
+    }
+
+    private static long count(Path log, String text) throws java.io.IOException {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(text)).count();
+        }
     }
 
     private static String run(String... command) throws Exception {
