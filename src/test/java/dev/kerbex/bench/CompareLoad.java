@@ -180,39 +180,7 @@ public final class CompareLoad {
         URI kerbexToken = URI.create(kerbex + "/tenants/bench/oauth2/token");
         String kerbexBasic = basic("bench", SECRET);
         Forge forge = new Forge();
-        drivers.put(Target.KERBEROS, new Driver(kerbexToken, kerbexBasic, kerbexPid, pgPid) {
-            private String[] pool = new String[0];
-            private final AtomicInteger next = new AtomicInteger();
-            private final AtomicLong inline = new AtomicLong();
-
-            @Override
-            void beforePoint(Duration measured) {
-                int n = (int) Math.min(200_000, forgeRate * measured.toSeconds());
-                pool = new String[n];
-                for (int i = 0; i < n; i++) {
-                    pool[i] = kerberosBody(forge.gss());
-                }
-                next.set(0);
-                inline.set(0);
-            }
-
-            @Override
-            String body(boolean measured) {
-                if (measured) {
-                    int i = next.getAndIncrement();
-                    if (i < pool.length) {
-                        return pool[i];
-                    }
-                    inline.incrementAndGet();
-                }
-                return kerberosBody(forge.gss());
-            }
-
-            @Override
-            long inlineForged() {
-                return inline.get();
-            }
-        });
+        drivers.put(Target.KERBEROS, new ForgingDriver(kerbexToken, kerbexBasic, kerbexPid, pgPid, forge, forgeRate));
         if (keycloak != null && !keycloak.isBlank()) {
             URI kcToken = URI.create(keycloak + "/realms/bench/protocol/openid-connect/token");
             String kcBasic = basic(KEYCLOAK_CLIENT, KEYCLOAK_SECRET);
@@ -280,14 +248,15 @@ public final class CompareLoad {
         }
         md.append("| path | client threads | exchanges/s | errors | p50 ms | p90 ms | p99 ms | max ms "
                 + "| server CPU ms/exchange | server cores | PostgreSQL CPU ms/exchange | load generator cores "
-                + "| machine busy | server RSS MiB |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| machine busy | server RSS MiB | notes |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.target().label, r.threads(), f(r.throughput(), 0), r.errors(),
                     r.errors() > 0 ? " (" + r.statuses() + ")" : "", f(r.p50(), 1), f(r.p90(), 1), f(r.p99(), 1),
                     f(r.max(), 1), f(r.cpuMsPerExchange(), 2), f(r.serverCores(), 2), dash(r.dbMsPerExchange(), 2),
-                    f(r.loadCores(), 2), f(r.machineBusy() * 100, 0) + " %", f(r.rssMiB(), 0)));
+                    f(r.loadCores(), 2), f(r.machineBusy() * 100, 0) + " %", f(r.rssMiB(), 0),
+                    r.inlineForged() > 0 ? r.inlineForged() + " AP-REQs forged during the window" : ""));
         }
         List<Integer> threads = rows.stream().map(Row::threads).distinct().toList();
         List<Row> keycloak = rows.stream().filter(r -> r.target() == Target.KEYCLOAK).toList();
@@ -391,7 +360,12 @@ public final class CompareLoad {
 
         abstract String body(boolean measured);
 
+        /** Called before the point's warm-up starts. */
         void beforePoint(Duration measured) {
+        }
+
+        /** Called as the measured window opens, before the CPU readings. */
+        void windowOpens() {
         }
 
         long inlineForged() {
@@ -412,6 +386,7 @@ public final class CompareLoad {
                     new TimedLoop.Window() {
                         @Override
                         public void open() {
+                            windowOpens();
                             at[0] = ProcessMeter.cpuSeconds(serverPid);
                             at[1] = dbPid > 0 ? ProcessMeter.treeCpuSeconds(dbPid) : Double.NaN;
                             at[2] = ProcessMeter.cpuSeconds(ProcessHandle.current().pid());
@@ -438,6 +413,81 @@ public final class CompareLoad {
                     ok == 0 ? Double.NaN : server * 1000 / ok, server / seconds,
                     ok == 0 ? Double.NaN : db * 1000 / ok, (at[6] - at[2]) / seconds,
                     total == 0 ? Double.NaN : (double) busy / total, at[7], inlineForged());
+        }
+    }
+
+    /**
+     * Kerberos → JWT with a fresh AP-REQ per request. The measured window's AP-REQs are forged beforehand by one thread
+     * during the warm-up (it stops when the window opens), sized for twice the previous point's throughput; should the
+     * window use them up, the client threads forge the rest themselves (counted in {@code inline_forged}).
+     */
+    static final class ForgingDriver extends Driver {
+        private final Forge forge;
+        private final int maxRate;
+        private volatile String[] pool = new String[0];
+        private final AtomicInteger forged = new AtomicInteger();
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicLong inline = new AtomicLong();
+        private volatile boolean stop;
+        private Thread forger;
+        private double lastThroughput = 500;
+
+        ForgingDriver(URI uri, String basic, long serverPid, long dbPid, Forge forge, int maxRate) {
+            super(uri, basic, serverPid, dbPid);
+            this.forge = forge;
+            this.maxRate = maxRate;
+        }
+
+        @Override
+        void beforePoint(Duration measured) {
+            int n = (int) (Math.min(maxRate, Math.max(500, 2 * lastThroughput)) * measured.toSeconds());
+            String[] fresh = new String[n];
+            pool = fresh;
+            forged.set(0);
+            next.set(0);
+            inline.set(0);
+            stop = false;
+            forger = new Thread(() -> {
+                for (int i = 0; i < fresh.length && !stop; i++) {
+                    fresh[i] = kerberosBody(forge.gss());
+                    forged.set(i + 1);
+                }
+            }, "forger");
+            forger.start();
+        }
+
+        @Override
+        void windowOpens() {
+            stop = true;
+            try {
+                forger.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        String body(boolean measured) {
+            if (measured) {
+                int i = next.getAndIncrement();
+                if (i < forged.get()) {
+                    return pool[i];
+                }
+                inline.incrementAndGet();
+            }
+            return kerberosBody(forge.gss());
+        }
+
+        @Override
+        long inlineForged() {
+            return inline.get();
+        }
+
+        @Override
+        Row point(HttpClient http, Target target, int threads, Duration warmup, Duration measure) throws Exception {
+            Row row = super.point(http, target, threads, warmup, measure);
+            lastThroughput = Double.isNaN(row.throughput()) ? lastThroughput : row.throughput();
+            return row;
         }
     }
 
