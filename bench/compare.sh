@@ -46,6 +46,7 @@ cleanup() {
   [ -n "$realm_started" ] && scripts/s4u-realm.sh stop "$work/realm" > /dev/null
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   log "building Kerbex and the load generator"

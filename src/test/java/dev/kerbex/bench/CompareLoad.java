@@ -217,6 +217,22 @@ public final class CompareLoad {
             }
         }
 
+        // The JVMs (Kerbex's, Keycloak's, the load generator's) get their first traffic here, not in the first point.
+        int most = Arrays.stream(threadCounts).max().orElse(1);
+        System.out.printf("warming every path up: %d threads, %d s each%n", most, warmup.toSeconds());
+        for (Driver driver : drivers.values()) {
+            TimedLoop.run(http, most, warmup, Duration.ZERO, (thread, measured) -> driver.request(false),
+                    new TimedLoop.Window() {
+                        @Override
+                        public void open() {
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    });
+        }
+
         List<Row> rows = new ArrayList<>();
         Path csv = out.resolve("results.csv");
         Files.writeString(csv, Row.HEADER + "\n");
@@ -418,8 +434,8 @@ public final class CompareLoad {
 
     /**
      * Kerberos → JWT with a fresh AP-REQ per request. The measured window's AP-REQs are forged beforehand by one thread
-     * during the warm-up (it stops when the window opens), sized for twice the previous point's throughput; should the
-     * window use them up, the client threads forge the rest themselves (counted in {@code inline_forged}).
+     * during the warm-up (it stops when the window opens), sized for four times the previous point's throughput;
+     * should the window use them up, the client threads forge the rest themselves (counted in {@code inline_forged}).
      */
     static final class ForgingDriver extends Driver {
         private final Forge forge;
@@ -440,7 +456,7 @@ public final class CompareLoad {
 
         @Override
         void beforePoint(Duration measured) {
-            int n = (int) (Math.min(maxRate, Math.max(500, 2 * lastThroughput)) * measured.toSeconds());
+            int n = (int) (Math.min(maxRate, Math.max(1000, 4 * lastThroughput)) * measured.toSeconds());
             String[] fresh = new String[n];
             pool = fresh;
             forged.set(0);
