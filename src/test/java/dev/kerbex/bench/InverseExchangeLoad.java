@@ -45,8 +45,13 @@ public final class InverseExchangeLoad {
 
     static void prepare(Path dir, Path realm) throws Exception {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("tenants.json"), """
-                {"tenants": [{"id": "bench", "realms": ["S4U.TEST"], "services": ["%1$s"],
+        Files.writeString(dir.resolve("tenants.json"), "{\"tenants\": [" + tenant("bench", realm) + "]}\n");
+    }
+
+    /** The tenant {@code id} of the bootstrap file: forward and inverse policies for client gateway in S4U.TEST. */
+    static String tenant(String id, Path realm) {
+        return """
+                {"id": "%6$s", "realms": ["S4U.TEST"], "services": ["%1$s"],
                   "s4u": {"principal": "%1$s", "keytab": "%2$s", "default_realm": "S4U.TEST"},
                   "clients": [{"client_id": "gateway", "secret": "%3$s", "rate_limit": 100000,
                                "audiences": ["%4$s"]}],
@@ -58,17 +63,25 @@ public final class InverseExchangeLoad {
                     {"name": "inverse", "effect": "allow", "priority": 100,
                      "match": {"clients": ["gateway"], "audiences": ["%5$s"],
                                "requested_token_types": ["urn:kerbex:token-type:kerberos-ccache"]},
-                     "grant": {"max_lifetime": "PT10M", "kerberos_targets": ["%5$s"]}}]}]}
-                """.formatted(KERBEX, realm.resolve("kerbex.keytab"), SECRET, GATEWAY, TARGET));
+                     "grant": {"max_lifetime": "PT10M", "kerberos_targets": ["%5$s"]}}]}
+                """.formatted(KERBEX, realm.toAbsolutePath().resolve("kerbex.keytab"), SECRET, GATEWAY, TARGET, id);
     }
 
     static void run(String baseUrl, int requests, int concurrency) throws Exception {
         URI token = URI.create(baseUrl + "/tenants/bench/oauth2/token");
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("gateway:" + SECRET).getBytes(StandardCharsets.UTF_8));
+        ClosedLoop.run(token, basic(), Collections.nCopies(requests, body(subjectToken(token))), concurrency);
+    }
+
+    static String basic() {
+        return "Basic " + Base64.getEncoder().encodeToString(("gateway:" + SECRET).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A JWT for alice from the forward path: her AP-REQ from the MIT KDC (java.security.krb5.conf set). */
+    static String subjectToken(URI token) throws Exception {
         String apReq = Base64.getEncoder().encodeToString(
                 ApReqTool.token("alice@S4U.TEST", "alice-password", KERBEX, "1.2.840.113554.1.2.2"));
         HttpResponse<String> forward = HttpClient.newHttpClient().send(HttpRequest.newBuilder(token)
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic)
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic())
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange")
                         + "&subject_token_type=" + enc("urn:kerbex:token-type:kerberos-ap-req")
                         + "&subject_token=" + enc(apReq) + "&audience=" + enc(GATEWAY)))
@@ -77,12 +90,16 @@ public final class InverseExchangeLoad {
         if (forward.statusCode() != 200 || !jwt.find()) {
             throw new IllegalStateException("forward exchange failed: " + forward.statusCode() + " " + forward.body());
         }
-        String body = "grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange")
+        return jwt.group(1);
+    }
+
+    /** The inverse exchange's form body: {@code subjectToken} for a ccache for postgres/db.s4u.test. */
+    static String body(String subjectToken) {
+        return "grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange")
                 + "&subject_token_type=" + enc("urn:ietf:params:oauth:token-type:access_token")
-                + "&subject_token=" + enc(jwt.group(1))
+                + "&subject_token=" + enc(subjectToken)
                 + "&requested_token_type=" + enc("urn:kerbex:token-type:kerberos-ccache")
                 + "&audience=" + enc(TARGET);
-        ClosedLoop.run(token, basic, Collections.nCopies(requests, body), concurrency);
     }
 
     private static String enc(String s) {
