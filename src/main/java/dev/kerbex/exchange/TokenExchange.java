@@ -6,6 +6,7 @@ import dev.kerbex.client.ClientAuthenticator;
 import dev.kerbex.client.OAuthClient;
 import dev.kerbex.client.RateLimiter;
 import dev.kerbex.jwt.DpopProofVerifier;
+import dev.kerbex.policy.Cidr;
 import dev.kerbex.policy.Decision;
 import dev.kerbex.policy.ExchangeFacts;
 import dev.kerbex.policy.PolicyEvaluator;
@@ -23,14 +24,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,7 +39,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class TokenExchange {
     private static final Logger LOG = Logger.getLogger(TokenExchange.class);
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private final TenantDirectory tenants;
     private final ClientAuthenticator clients;
@@ -215,14 +213,14 @@ public class TokenExchange {
                 subject.expiresAt(), tenant.tenant().maxTokenLifetime(), subject.mayAct());
     }
 
-    /** Only IP literals are parsed, so this never triggers a DNS lookup. */
+    /** Only IP literals are parsed (Cidr's parser), so this never triggers a DNS lookup. */
     private static InetAddress sourceAddress(String address) {
-        if (address == null || !IP_LITERAL.matcher(address).matches()) {
+        if (address == null) {
             return null;
         }
         try {
-            return InetAddress.getByName(address);
-        } catch (UnknownHostException e) {
+            return Cidr.address(address);
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

@@ -93,6 +93,21 @@ class AdminEvaluateTest {
                 "/subject/iss", "/source_address");
     }
 
+    /**
+     * One literal-only address parser (policy/Cidr's): a name such as {@code dead.beef} never reaches a resolver,
+     * and the legacy short forms {@code InetAddress.getByName} reads as IPv4 ({@code 127.1} = 127.0.0.1) are names too.
+     */
+    @Test
+    void evaluateWhenSourceAddressIsNoStrictLiteralThenFieldError() {
+        for (String notLiteral : List.of("dead.beef", "127.1", "0x7f.0.0.1", "127.0.0.01", "::1%lo", "[::1]")) {
+            JsonPath p = problem(as(AdminTokens.admin()).body(dryRun("billing", LEDGER).replace("127.0.0.1", notLiteral))
+                    .post(EVALUATE), 400);
+            assertThat(p.getList("errors.pointer", String.class)).as(notLiteral).containsExactly("/source_address");
+        }
+        as(AdminTokens.admin()).body(dryRun("billing", LEDGER).replace("127.0.0.1", "::ffff:127.0.0.1")).post(EVALUATE)
+                .then().statusCode(200);
+    }
+
     @Test
     void policyEditWhenSavedThenNextTokenRequestHonoursIt() {
         String fresh = "https://fresh-" + System.nanoTime() + ".example.test";
