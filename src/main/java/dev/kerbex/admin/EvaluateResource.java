@@ -11,6 +11,7 @@ import dev.kerbex.policy.Policy;
 import dev.kerbex.policy.PolicyEvaluator;
 import dev.kerbex.protocol.TokenType;
 import dev.kerbex.representation.PolicyMapping;
+import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.tenant.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -45,19 +46,22 @@ public class EvaluateResource {
     private final AdminSupport support;
     private final SecurityIdentity identity;
     private final TenantDirectory directory;
+    private final IssuerUrls urls;
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
     private final Clock clock = Clock.systemUTC();
 
-    EvaluateResource(AdminSupport support, SecurityIdentity identity, TenantDirectory directory) {
+    EvaluateResource(AdminSupport support, SecurityIdentity identity, TenantDirectory directory, IssuerUrls urls) {
         this.support = support;
         this.identity = identity;
         this.directory = directory;
+        this.urls = urls;
     }
 
     /** The token request's parameters, and the subject its token would have proven. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record EvaluateRequest(String clientId, String subjectTokenType, List<String> audience, List<String> resource,
-            String scope, String requestedTokenType, String actor, String sourceAddress, Subject subject) {
+            String scope, String requestedTokenType, String actor, String actorIssuer, String sourceAddress,
+            Subject subject) {
     }
 
     /**
@@ -98,7 +102,7 @@ public class EvaluateResource {
         EvaluateRequest r = StrictJson.read(body, EvaluateRequest.class);
         TenantSnapshot snapshot = directory.find(tenant).orElseThrow(AdminProblem::notFound);
         Instant now = clock.instant();
-        Decision decision = evaluator.decide(facts(r, snapshot, now), snapshot.policies(), now);
+        Decision decision = evaluator.decide(facts(r, snapshot, now, urls.issuer(tenant)), snapshot.policies(), now);
         List<PolicyResult> results = decision.outcomes().stream().map(o -> new PolicyResult(o.policy().id(),
                 o.policy().name(), o.policy().revision(), o.policy().effect().name().toLowerCase(Locale.ROOT), o.matched(),
                 o.reason())).toList();
@@ -111,7 +115,7 @@ public class EvaluateResource {
                 null, null, results);
     }
 
-    private static ExchangeFacts facts(EvaluateRequest r, TenantSnapshot snapshot, Instant now) {
+    private static ExchangeFacts facts(EvaluateRequest r, TenantSnapshot snapshot, Instant now, String ownIssuer) {
         List<FieldError> errors = new ArrayList<>();
         if (r.clientId() == null) {
             errors.add(new FieldError("/client_id", "required"));
@@ -143,6 +147,9 @@ public class EvaluateResource {
                 errors.add(new FieldError("/source_address", "not an IP address"));
             }
         }
+        if (r.actorIssuer() != null && r.actor() == null) {
+            errors.add(new FieldError("/actor_issuer", "only with actor"));
+        }
         Subject s = r.subject();
         String subject = null;
         Duration left = DEFAULT_SUBJECT_LIFETIME;
@@ -166,7 +173,8 @@ public class EvaluateResource {
         }
         return new ExchangeFacts(r.clientId(), subjectType, subject, s.iss(), r.audience(), r.resource(), requested,
                 scopes(r.scope()), s.scope() == null ? null : scopes(s.scope()), r.actor(), source, now.plus(left),
-                snapshot.tenant().maxTokenLifetime(), s.mayAct() == null ? null : Set.copyOf(s.mayAct()));
+                snapshot.tenant().maxTokenLifetime(), s.mayAct() == null ? null : Set.copyOf(s.mayAct()),
+                r.actorIssuer() == null || r.actorIssuer().equals(ownIssuer) ? null : r.actorIssuer());
     }
 
     private static Set<String> scopes(String scope) {

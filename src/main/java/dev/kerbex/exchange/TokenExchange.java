@@ -205,12 +205,20 @@ public class TokenExchange {
                 "subject_token: missing; send it, or authenticate with Negotiate (SPNEGO)");
     }
 
-    private static ExchangeFacts facts(ExchangeInput in, TenantSnapshot tenant, OAuthClient client, TokenRequest request,
+    private ExchangeFacts facts(ExchangeInput in, TenantSnapshot tenant, OAuthClient client, TokenRequest request,
             VerifiedSubject subject, VerifiedSubject actor) {
         return new ExchangeFacts(client.clientId(), subject.type(), subject.principal(), subject.issuer(),
                 request.audiences(), request.resources(), request.requestedTokenType(), request.requestedScopes(),
                 subject.scopes(), actor == null ? null : actor.principal(), sourceAddress(in.sourceAddress()),
-                subject.expiresAt(), tenant.tenant().maxTokenLifetime(), subject.mayAct());
+                subject.expiresAt(), tenant.tenant().maxTokenLifetime(), subject.mayAct(), actorIssuer(tenant, actor));
+    }
+
+    /** The trusted issuer of a JWT actor; null for the tenant's own actors (Kerberos, or its own JWTs). */
+    private String actorIssuer(TenantSnapshot tenant, VerifiedSubject actor) {
+        if (actor == null || actor.issuer() == null || actor.issuer().equals(urls.issuer(tenant.tenant().id()))) {
+            return null;
+        }
+        return actor.issuer();
     }
 
     /** Only IP literals are parsed (Cidr's parser), so this never triggers a DNS lookup. */
