@@ -24,7 +24,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  */
 public final class AdminOidcDefaults implements ConfigSourceFactory {
     /** Set when the static admin key is refused: the one line {@link AdminStaticKeyCheck} logs before stopping. */
-    static final String REFUSED_KEY = "kerbex.admin.static-key-refused";
+    static final String REFUSED_KEY = "kerbex-internal.admin-static-key-refused"; // outside the kerbex.* mapping
     private static final int ORDINAL = 50;
 
     @Override
