@@ -3,27 +3,37 @@ package dev.kerbex.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.policy.FieldError;
 import dev.kerbex.store.AdminStore;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
 
 /** What every admin resource does first: who calls, may they, which version do they hold, and auditing refusals. */
 @ApplicationScoped
 class AdminSupport {
-    private static final Pattern STRONG_TAG = Pattern.compile("\"(\\d{1,18})\"");
-
     private final AdminStore store;
     private final ObjectMapper json;
+    private final String publicUrl;
 
-    AdminSupport(AdminStore store, ObjectMapper json) {
+    AdminSupport(AdminStore store, ObjectMapper json, KerbexConfig config) {
         this.store = store;
         this.json = json;
+        String url = config.publicUrl();
+        this.publicUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /**
+     * {@code Location} of a created resource: absolute, under {@code kerbex.public-url} (SPEC §1). A relative URI
+     * would be resolved by the server against the request's {@code Host} header, which the caller chooses.
+     */
+    URI location(String path) {
+        return URI.create(publicUrl + path);
     }
 
     AdminCaller caller(SecurityIdentity identity) {
@@ -45,16 +55,52 @@ class AdminSupport {
         }
     }
 
-    /** RFC 9110 §13.1.1: the version named by a strong If-Match tag; 428 without one, 412 for anything else. */
-    long expectedVersion(String ifMatch) {
+    /**
+     * RFC 9110 §13.1.1 {@code If-Match} against the resource's {@code current} version, which it returns for the
+     * store's own check (so a write between this read and the update is still a 412). {@code *} matches any current
+     * version; otherwise a comma-separated list of entity tags matches when one of them is the current one, compared
+     * strongly (§8.8.3.2): a weak tag ({@code W/"1"}) never matches. Absent: 428; no match, or not a list of entity
+     * tags: 412.
+     */
+    long expectedVersion(String ifMatch, long current) {
         if (ifMatch == null || ifMatch.isBlank()) {
             throw AdminProblem.preconditionRequired();
         }
-        var m = STRONG_TAG.matcher(ifMatch.trim());
-        if (!m.matches()) {
+        String value = ifMatch.trim();
+        if (value.equals("*")) {
+            return current;
+        }
+        int i = 0;
+        boolean matched = false;
+        while (i < value.length()) {
+            // #entity-tag (RFC 9110 §5.6.1): empty elements and optional whitespace around commas are allowed.
+            char c = value.charAt(i);
+            if (c == ',' || c == ' ' || c == '\t') {
+                i++;
+                continue;
+            }
+            boolean weak = value.startsWith("W/", i);
+            int open = weak ? i + 2 : i;
+            if (open >= value.length() || value.charAt(open) != '"') {
+                throw AdminProblem.preconditionFailed();
+            }
+            int close = value.indexOf('"', open + 1);
+            if (close < 0) {
+                throw AdminProblem.preconditionFailed();
+            }
+            String opaque = value.substring(open + 1, close);
+            if (!weak && opaque.equals(Long.toString(current))) {
+                matched = true;
+            }
+            i = close + 1;
+            if (i < value.length() && value.charAt(i) != ',' && value.charAt(i) != ' ' && value.charAt(i) != '\t') {
+                throw AdminProblem.preconditionFailed();
+            }
+        }
+        if (!matched) {
             throw AdminProblem.preconditionFailed();
         }
-        return Long.parseLong(m.group(1));
+        return current;
     }
 
     static String etag(long version) {

@@ -30,7 +30,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -122,7 +121,7 @@ public class ClientsResource {
                 throw AdminProblem.invalid(List.of(new FieldError("/client_id", "a client of this id exists in the tenant")));
             }
             directory.invalidate(tenant);
-            return withTag(Response.created(URI.create("/admin/v1/tenants/" + tenant + "/clients/"
+            return withTag(Response.created(support.location("/admin/v1/tenants/" + tenant + "/clients/"
                     + URLEncoder.encode(c.clientId(), StandardCharsets.UTF_8).replace("+", "%20")))
                     .entity(ClientView.of(w.value(), secret)), w.value().version());
         } catch (AdminProblem p) {
@@ -139,7 +138,7 @@ public class ClientsResource {
         AdminOperation op = support.writer(identity, tenant, http);
         AdminStore.StoredClient before = store.client(tenant, clientId).orElseThrow(AdminProblem::notFound);
         try {
-            long expected = support.expectedVersion(ifMatch);
+            long expected = support.expectedVersion(ifMatch, before.version());
             ClientRepresentation r = StrictJson.read(body, ClientRepresentation.class);
             validate(r, before);
             OAuthClient c = client(tenant, clientId, r, null);
@@ -185,7 +184,7 @@ public class ClientsResource {
         AdminOperation op = support.writer(identity, tenant, http);
         AdminStore.StoredClient before = store.client(tenant, clientId).orElseThrow(AdminProblem::notFound);
         try {
-            long expected = support.expectedVersion(ifMatch);
+            long expected = support.expectedVersion(ifMatch, before.version());
             ObjectNode d = support.details("delete", "client").put("client_id", clientId);
             d.set("before", json.valueToTree(ClientView.of(before, null)));
             AdminStore.Write<AdminStore.StoredClient> w = store.deleteClient(tenant, clientId, expected,

@@ -3,6 +3,7 @@ package dev.kerbex.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.kerbex.policy.Cidr;
 import dev.kerbex.policy.Decision;
 import dev.kerbex.policy.ExchangeFacts;
 import dev.kerbex.policy.FieldError;
@@ -10,6 +11,7 @@ import dev.kerbex.policy.Policy;
 import dev.kerbex.policy.PolicyEvaluator;
 import dev.kerbex.protocol.TokenType;
 import dev.kerbex.representation.PolicyMapping;
+import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.tenant.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -20,7 +22,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /admin/v1/tenants/{t}/evaluate}: a dry run of the policy decision (SPEC §8). It runs the token
@@ -41,25 +41,27 @@ import java.util.regex.Pattern;
  */
 @Path("/admin/v1/tenants/{tenant}/evaluate")
 public class EvaluateResource {
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Duration DEFAULT_SUBJECT_LIFETIME = Duration.ofHours(10);
 
     private final AdminSupport support;
     private final SecurityIdentity identity;
     private final TenantDirectory directory;
+    private final IssuerUrls urls;
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
     private final Clock clock = Clock.systemUTC();
 
-    EvaluateResource(AdminSupport support, SecurityIdentity identity, TenantDirectory directory) {
+    EvaluateResource(AdminSupport support, SecurityIdentity identity, TenantDirectory directory, IssuerUrls urls) {
         this.support = support;
         this.identity = identity;
         this.directory = directory;
+        this.urls = urls;
     }
 
     /** The token request's parameters, and the subject its token would have proven. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record EvaluateRequest(String clientId, String subjectTokenType, List<String> audience, List<String> resource,
-            String scope, String requestedTokenType, String actor, String sourceAddress, Subject subject) {
+            String scope, String requestedTokenType, String actor, String actorIssuer, String sourceAddress,
+            Subject subject) {
     }
 
     /**
@@ -100,7 +102,7 @@ public class EvaluateResource {
         EvaluateRequest r = StrictJson.read(body, EvaluateRequest.class);
         TenantSnapshot snapshot = directory.find(tenant).orElseThrow(AdminProblem::notFound);
         Instant now = clock.instant();
-        Decision decision = evaluator.decide(facts(r, snapshot, now), snapshot.policies(), now);
+        Decision decision = evaluator.decide(facts(r, snapshot, now, urls.issuer(tenant)), snapshot.policies(), now);
         List<PolicyResult> results = decision.outcomes().stream().map(o -> new PolicyResult(o.policy().id(),
                 o.policy().name(), o.policy().revision(), o.policy().effect().name().toLowerCase(Locale.ROOT), o.matched(),
                 o.reason())).toList();
@@ -113,7 +115,7 @@ public class EvaluateResource {
                 null, null, results);
     }
 
-    private static ExchangeFacts facts(EvaluateRequest r, TenantSnapshot snapshot, Instant now) {
+    private static ExchangeFacts facts(EvaluateRequest r, TenantSnapshot snapshot, Instant now, String ownIssuer) {
         List<FieldError> errors = new ArrayList<>();
         if (r.clientId() == null) {
             errors.add(new FieldError("/client_id", "required"));
@@ -145,6 +147,9 @@ public class EvaluateResource {
                 errors.add(new FieldError("/source_address", "not an IP address"));
             }
         }
+        if (r.actorIssuer() != null && r.actor() == null) {
+            errors.add(new FieldError("/actor_issuer", "only with actor"));
+        }
         Subject s = r.subject();
         String subject = null;
         Duration left = DEFAULT_SUBJECT_LIFETIME;
@@ -168,7 +173,8 @@ public class EvaluateResource {
         }
         return new ExchangeFacts(r.clientId(), subjectType, subject, s.iss(), r.audience(), r.resource(), requested,
                 scopes(r.scope()), s.scope() == null ? null : scopes(s.scope()), r.actor(), source, now.plus(left),
-                snapshot.tenant().maxTokenLifetime(), s.mayAct() == null ? null : Set.copyOf(s.mayAct()));
+                snapshot.tenant().maxTokenLifetime(), s.mayAct() == null ? null : Set.copyOf(s.mayAct()),
+                r.actorIssuer() == null || r.actorIssuer().equals(ownIssuer) ? null : r.actorIssuer());
     }
 
     private static Set<String> scopes(String scope) {
@@ -186,14 +192,11 @@ public class EvaluateResource {
         }
     }
 
-    /** Only IP literals are parsed, so this never triggers a DNS lookup. */
+    /** An IP literal only (Cidr's parser): a host name is a field error and never reaches a resolver. */
     private static InetAddress ip(String address) {
-        if (!IP_LITERAL.matcher(address).matches()) {
-            return null;
-        }
         try {
-            return InetAddress.getByName(address);
-        } catch (UnknownHostException e) {
+            return Cidr.address(address);
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

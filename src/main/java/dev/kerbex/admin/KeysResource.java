@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -96,7 +95,7 @@ public class KeysResource {
         }
         StoredSigningKey stored = keys.all(tenant).stream().filter(k -> k.kid().equals(fresh.kid())).findFirst()
                 .orElse(fresh);
-        return Response.created(URI.create("/admin/v1/tenants/" + tenant + "/keys")).entity(KeyView.of(stored))
+        return Response.created(support.location("/admin/v1/tenants/" + tenant + "/keys")).entity(KeyView.of(stored))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
 }

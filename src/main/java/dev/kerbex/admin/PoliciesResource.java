@@ -30,7 +30,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,7 +128,7 @@ public class PoliciesResource {
                 throw AdminProblem.invalid(List.of(new FieldError("/name", "a policy of this name exists in the tenant")));
             }
             directory.invalidate(tenant);
-            return withTag(Response.created(URI.create("/admin/v1/tenants/" + tenant + "/policies/" + w.value().id()))
+            return withTag(Response.created(support.location("/admin/v1/tenants/" + tenant + "/policies/" + w.value().id()))
                     .entity(representation(w.value())), w.value().revision());
         } catch (AdminProblem p) {
             throw support.refused(p, op, tenant, null, "create", "policy");
@@ -147,7 +146,7 @@ public class PoliciesResource {
         AdminStore.StoredPolicy before = find(tenant, id).orElseThrow(AdminProblem::notFound);
         UUID uuid = UUID.fromString(before.id());
         try {
-            int expected = (int) Math.min(Integer.MAX_VALUE, support.expectedVersion(ifMatch));
+            int expected = (int) support.expectedVersion(ifMatch, before.revision());
             PolicyRepresentation r = StrictJson.read(body, PolicyRepresentation.class);
             List<FieldError> errors = new ArrayList<>();
             if (r.id() != null && !r.id().equals(before.id())) {
@@ -178,7 +177,7 @@ public class PoliciesResource {
         AdminStore.StoredPolicy before = find(tenant, id).orElseThrow(AdminProblem::notFound);
         UUID uuid = UUID.fromString(before.id());
         try {
-            int expected = (int) Math.min(Integer.MAX_VALUE, support.expectedVersion(ifMatch));
+            int expected = (int) support.expectedVersion(ifMatch, before.revision());
             ObjectNode d = support.details("delete", "policy").put("name", before.name());
             d.set("before", json.valueToTree(parse(before.document())));
             AdminStore.Write<AdminStore.StoredPolicy> w = store.deletePolicy(tenant, uuid, expected,
@@ -209,7 +208,8 @@ public class PoliciesResource {
         AdminStore.Revision target = history.stream().filter(r -> Integer.toString(r.revision()).equals(revision))
                 .findFirst().orElseThrow(AdminProblem::notFound);
         try {
-            int expected = (int) Math.min(Integer.MAX_VALUE, support.expectedVersion(ifMatch));
+            int expected = (int) support.expectedVersion(ifMatch,
+                    history.stream().mapToInt(AdminStore.Revision::revision).max().orElse(0));
             if (target.deleted()) {
                 throw AdminProblem.conflict("revision " + target.revision()
                         + " records the deletion; restore an earlier revision");

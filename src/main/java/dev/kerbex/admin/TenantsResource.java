@@ -26,7 +26,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,7 +109,7 @@ public class TenantsResource {
                     "create", "tenant");
         }
         directory.invalidate(tenant.id());
-        return Response.created(URI.create("/admin/v1/tenants/" + tenant.id())).entity(representation(w.value().tenant()))
+        return Response.created(support.location("/admin/v1/tenants/" + tenant.id())).entity(representation(w.value().tenant()))
                 .tag(new jakarta.ws.rs.core.EntityTag(Long.toString(w.value().version())))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }
@@ -123,13 +122,13 @@ public class TenantsResource {
         byte[] body = StrictJson.bytes(input);
         AdminOperation op = support.writer(identity, tenant, http);
         try {
-            long expected = support.expectedVersion(ifMatch);
+            AdminStore.StoredTenant before = store.tenant(tenant).orElseThrow(AdminProblem::notFound);
+            long expected = support.expectedVersion(ifMatch, before.version());
             TenantRepresentation r = StrictJson.read(body, TenantRepresentation.class);
             List<FieldError> errors = validate(r, tenant);
             if (!errors.isEmpty()) {
                 throw AdminProblem.invalid(errors);
             }
-            AdminStore.StoredTenant before = store.tenant(tenant).orElseThrow(AdminProblem::notFound);
             Tenant updated = toTenant(new TenantRepresentation(tenant, r.realms(), r.services(), r.enctypes(),
                     r.maxTokenLifetime(), r.s4u(), null, null, null));
             ObjectNode d = support.details("update", "tenant").put("tenant", tenant);

@@ -28,7 +28,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,7 +122,7 @@ public class TrustedIssuersResource {
             }
             directory.invalidate(tenant);
             AdminStore.StoredTrustedIssuer t = written.value();
-            return withTag(Response.created(URI.create("/admin/v1/tenants/" + tenant + "/trusted-issuers/" + t.id()))
+            return withTag(Response.created(support.location("/admin/v1/tenants/" + tenant + "/trusted-issuers/" + t.id()))
                     .entity(TrustedIssuerView.of(t)), t.version());
         } catch (AdminProblem p) {
             throw support.refused(p, op, tenant, null, "create", "trusted_issuer");
@@ -140,7 +139,7 @@ public class TrustedIssuersResource {
         AdminStore.StoredTrustedIssuer before = find(tenant, id).orElseThrow(AdminProblem::notFound);
         UUID uuid = UUID.fromString(before.id());
         try {
-            long expected = support.expectedVersion(ifMatch);
+            long expected = support.expectedVersion(ifMatch, before.version());
             TrustedIssuerWrite w = StrictJson.read(body, TrustedIssuerWrite.class);
             List<FieldError> errors = new ArrayList<>();
             if (w.id() != null && !w.id().equals(before.id())) {
@@ -180,7 +179,7 @@ public class TrustedIssuersResource {
         AdminOperation op = support.writer(identity, tenant, http);
         AdminStore.StoredTrustedIssuer before = find(tenant, id).orElseThrow(AdminProblem::notFound);
         try {
-            long expected = support.expectedVersion(ifMatch);
+            long expected = support.expectedVersion(ifMatch, before.version());
             ObjectNode d = support.details("delete", "trusted_issuer").put("issuer", before.issuer().issuer());
             d.set("before", json.valueToTree(before.issuer()));
             AdminStore.Write<AdminStore.StoredTrustedIssuer> written = store.deleteTrustedIssuer(tenant,

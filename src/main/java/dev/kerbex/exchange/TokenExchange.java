@@ -6,6 +6,7 @@ import dev.kerbex.client.ClientAuthenticator;
 import dev.kerbex.client.OAuthClient;
 import dev.kerbex.client.RateLimiter;
 import dev.kerbex.jwt.DpopProofVerifier;
+import dev.kerbex.policy.Cidr;
 import dev.kerbex.policy.Decision;
 import dev.kerbex.policy.ExchangeFacts;
 import dev.kerbex.policy.PolicyEvaluator;
@@ -24,14 +25,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,7 +40,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class TokenExchange {
     private static final Logger LOG = Logger.getLogger(TokenExchange.class);
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private final TenantDirectory tenants;
     private final ClientAuthenticator clients;
@@ -229,22 +227,30 @@ public class TokenExchange {
                 "subject_token: missing; send it, or authenticate with Negotiate (SPNEGO)");
     }
 
-    private static ExchangeFacts facts(ExchangeInput in, TenantSnapshot tenant, OAuthClient client, TokenRequest request,
+    private ExchangeFacts facts(ExchangeInput in, TenantSnapshot tenant, OAuthClient client, TokenRequest request,
             VerifiedSubject subject, VerifiedSubject actor) {
         return new ExchangeFacts(client.clientId(), subject.type(), subject.principal(), subject.issuer(),
                 request.audiences(), request.resources(), request.requestedTokenType(), request.requestedScopes(),
                 subject.scopes(), actor == null ? null : actor.principal(), sourceAddress(in.sourceAddress()),
-                subject.expiresAt(), tenant.tenant().maxTokenLifetime(), subject.mayAct());
+                subject.expiresAt(), tenant.tenant().maxTokenLifetime(), subject.mayAct(), actorIssuer(tenant, actor));
     }
 
-    /** Only IP literals are parsed, so this never triggers a DNS lookup. */
+    /** The trusted issuer of a JWT actor; null for the tenant's own actors (Kerberos, or its own JWTs). */
+    private String actorIssuer(TenantSnapshot tenant, VerifiedSubject actor) {
+        if (actor == null || actor.issuer() == null || actor.issuer().equals(urls.issuer(tenant.tenant().id()))) {
+            return null;
+        }
+        return actor.issuer();
+    }
+
+    /** Only IP literals are parsed (Cidr's parser), so this never triggers a DNS lookup. */
     private static InetAddress sourceAddress(String address) {
-        if (address == null || !IP_LITERAL.matcher(address).matches()) {
+        if (address == null) {
             return null;
         }
         try {
-            return InetAddress.getByName(address);
-        } catch (UnknownHostException e) {
+            return Cidr.address(address);
+        } catch (IllegalArgumentException e) {
             return null;
         }
     }

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -190,9 +189,7 @@ public class ClientAssertionVerifier {
                 continue;
             }
             try {
-                jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, alg));
-                jws.setKey(key.getPublicKey());
-                if (jws.verifySignature()) {
+                if (JwsSignatures.verify(jws, alg, key.getPublicKey())) {
                     return true;
                 }
             } catch (JoseException | RuntimeException e) {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -112,9 +111,7 @@ public class DpopProofVerifier {
         }
         boolean valid;
         try {
-            jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, alg));
-            jws.setKey(key.getPublicKey());
-            valid = jws.verifySignature();
+            valid = JwsSignatures.verify(jws, alg, key.getPublicKey());
         } catch (JoseException | RuntimeException e) {
             valid = false;
         }

@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
-import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -338,9 +337,7 @@ public class JwtSubjectVerifier implements SubjectVerifier {
     private static void verifySignature(JsonWebSignature jws, String alg, PublicJsonWebKey key, String p) {
         boolean valid;
         try {
-            jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, alg));
-            jws.setKey(key.getPublicKey());
-            valid = jws.verifySignature();
+            valid = JwsSignatures.verify(jws, alg, key.getPublicKey());
         } catch (JoseException | RuntimeException e) {
             throw refused(p, "JWT signature invalid", "signature check failed: " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import org.apache.kerby.kerberos.kerb.ccache.CredCacheOutputStream;
 import org.apache.kerby.kerberos.kerb.ccache.Credential;
 import org.apache.kerby.kerberos.kerb.ccache.CredentialCache;
 import org.apache.kerby.kerberos.kerb.type.KerberosTime;
@@ -63,7 +64,19 @@ public final class TicketEncodings {
         }
     }
 
-    /** An MIT ccache (version 4) whose default principal is the ticket's client, holding the one ticket. */
+    /** MIT's {@code KRB5_FCC_FVNO_4}: the first two bytes of a version 4 credential cache. */
+    static final int CCACHE_V4 = CredentialCache.FCC_FVNO_4;
+    /** Header tag of the KDC time offset, the one header field MIT defines (its value: two 32-bit integers). */
+    static final int TAG_KDC_TIME_OFFSET = CredentialCache.FCC_TAG_DELTATIME;
+
+    /**
+     * An MIT ccache, file format version 4 (SPEC §2), whose default principal is the ticket's client, holding the
+     * one ticket. Layout (MIT's "Credential cache file format"): {@code 05 04}, the header (its length, then the KDC
+     * time offset tag: seconds and microseconds, zero because Kerbex's clock is the one the KDC answered), the
+     * default principal, the credential. Kerby writes the principal and the credential for any version, but its
+     * {@code CredentialCache.store} always writes version 3 (whose keyblock repeats the enctype), whatever
+     * {@code setVersion} says, so the version and the header are written here and the rest by Kerby, for version 4.
+     */
     public static byte[] ccache(ServiceTicket t) {
         try {
             EncTgsRepPart rep = new EncTgsRepPart();
@@ -80,12 +93,18 @@ public final class TicketEncodings {
             SgtTicket sgt = new SgtTicket(ticket(t), rep);
             PrincipalName client = name(t.client(), NameType.NT_PRINCIPAL);
             sgt.setClientPrincipal(client);
-            CredentialCache cache = new CredentialCache(new Credential(sgt, client));
-            cache.setPrimaryPrincipal(client);
-            cache.setVersion(CredentialCache.FCC_FVNO_4);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            cache.store(out);
-            return out.toByteArray();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (CredCacheOutputStream out = new CredCacheOutputStream(bytes)) {
+                out.writeShort(CCACHE_V4);
+                out.writeShort(2 + 2 + 8); // header length: one tag (tag, length, 8 bytes of value)
+                out.writeShort(TAG_KDC_TIME_OFFSET);
+                out.writeShort(8);
+                out.writeInt(0); // seconds
+                out.writeInt(0); // microseconds
+                out.writePrincipal(client, CCACHE_V4);
+                new Credential(sgt, client).store(out, CCACHE_V4);
+            }
+            return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("ccache encoding failed", e);
         }

@@ -63,6 +63,24 @@ public final class Cidr {
         return new Cidr(bytes, prefix);
     }
 
+    /**
+     * One IP address literal (strict dotted quad, or IPv6 text without a zone id), never a host name: the one
+     * address parser of Kerbex (policies, the admin API's {@code evaluate}, the token endpoint's client address).
+     * The result comes from {@link InetAddress#getByAddress(byte[])}, so nothing here ever asks a resolver.
+     *
+     * @throws IllegalArgumentException with a message fit for a policy admin
+     */
+    public static InetAddress address(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException("address is empty");
+        }
+        try {
+            return InetAddress.getByAddress(parseAddress(text));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + text + "' is not an IP address", e); // cannot happen: 4 or 16 bytes
+        }
+    }
+
     /** Whether {@code address} lies in this network; {@code null} lies in none. */
     public boolean contains(InetAddress address) {
         if (address == null) {

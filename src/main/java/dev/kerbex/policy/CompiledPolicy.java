@@ -33,12 +33,12 @@ final class CompiledPolicy {
     private final List<Glob> subjects;
     private final List<Glob> audiences;
     private final List<Glob> resources;
-    private final List<Glob> actors;
+    private final List<ActorPattern> actors;
     private final List<Cidr> sources;
     private final List<Glob> kerberosTargets;
 
     private CompiledPolicy(Policy policy, String error, List<Glob> subjects, List<Glob> audiences,
-            List<Glob> resources, List<Glob> actors, List<Cidr> sources, List<Glob> kerberosTargets) {
+            List<Glob> resources, List<ActorPattern> actors, List<Cidr> sources, List<Glob> kerberosTargets) {
         this.policy = policy;
         this.error = error;
         this.subjects = subjects;
@@ -59,12 +59,24 @@ final class CompiledPolicy {
                 throw new IllegalArgumentException("audiences are missing");
             }
             return new CompiledPolicy(policy, null, globs(m.subjects()), globs(m.audiences()), globs(m.resources()),
-                    globs(m.actors()), m.sourceCidrs().stream().map(Cidr::parse).toList(),
+                    actors(m.actors()), m.sourceCidrs().stream().map(Cidr::parse).toList(),
                     globs(policy.grant().kerberosTargets()));
         } catch (IllegalArgumentException e) {
             return new CompiledPolicy(policy, e.getMessage(), List.of(), List.of(), List.of(), List.of(), List.of(),
                     List.of());
         }
+    }
+
+    private static List<ActorPattern> actors(List<String> patterns) {
+        List<ActorPattern> out = new ArrayList<>(patterns.size());
+        for (String p : patterns) {
+            try {
+                out.add(ActorPattern.parse(p));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("actor '" + p + "': " + e.getMessage());
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static List<Glob> globs(List<String> patterns) {
@@ -134,8 +146,11 @@ final class CompiledPolicy {
             if (actors.isEmpty()) {
                 return other("delegation not allowed by this policy");
             }
-            if (!anyMatches(actors, f.actor())) {
-                return other("actor " + f.actor() + " does not match");
+            // Actors are (issuer, subject): a trusted issuer minting the sub of one of the tenant's own services
+            // does not become that service.
+            if (actors.stream().noneMatch(a -> a.matches(f.actorIssuer(), f.actor()))) {
+                return other("actor " + f.actor() + (f.actorIssuer() == null ? " (of this tenant)"
+                        : " of issuer " + f.actorIssuer()) + " does not match");
             }
         } else if (!actors.isEmpty()) {
             return other("impersonation not allowed by this policy (it requires an actor_token)");

@@ -30,11 +30,22 @@ import java.util.Set;
  * @param tenantMaxLifetime  the tenant's maximum token lifetime
  * @param mayAct             actors (values or globs) allowed by the subject token's {@code may_act}
  *                           (RFC 8693 §4.4); {@code null} = the subject token has no {@code may_act}
+ * @param actorIssuer        the trusted external issuer that signed the actor token; {@code null} when the actor
+ *                           is the tenant's own (a Kerberos principal, or a JWT of the tenant's own issuer) or absent
  */
 public record ExchangeFacts(String clientId, TokenType subjectTokenType, String subject, String subjectIssuer,
         List<String> audiences, List<String> resources, TokenType requestedTokenType, Set<String> requestedScopes,
         Set<String> subjectScopes, String actor, InetAddress source, Instant subjectExpiry,
-        Duration tenantMaxLifetime, Set<String> mayAct) {
+        Duration tenantMaxLifetime, Set<String> mayAct, String actorIssuer) {
+
+    /** Facts whose actor, if any, is the tenant's own. */
+    public ExchangeFacts(String clientId, TokenType subjectTokenType, String subject, String subjectIssuer,
+            List<String> audiences, List<String> resources, TokenType requestedTokenType, Set<String> requestedScopes,
+            Set<String> subjectScopes, String actor, InetAddress source, Instant subjectExpiry,
+            Duration tenantMaxLifetime, Set<String> mayAct) {
+        this(clientId, subjectTokenType, subject, subjectIssuer, audiences, resources, requestedTokenType,
+                requestedScopes, subjectScopes, actor, source, subjectExpiry, tenantMaxLifetime, mayAct, null);
+    }
 
     public ExchangeFacts {
         Objects.requireNonNull(clientId, "clientId");

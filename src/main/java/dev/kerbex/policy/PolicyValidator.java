@@ -81,7 +81,7 @@ public final class PolicyValidator {
                 e.add("/match/requested_token_types/" + i, t.uri() + " cannot be requested");
             }
         }
-        each(m.actors(), "/match/actors", e, PolicyValidator::glob);
+        each(m.actors(), "/match/actors", e, ActorPattern::parse);
         each(m.sourceCidrs(), "/match/source_cidrs", e, c -> {
             Cidr.parse(c);
         });

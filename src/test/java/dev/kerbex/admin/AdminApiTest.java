@@ -227,7 +227,7 @@ class AdminApiTest {
         assertThat(injection.getList("errors.pointer", String.class)).containsExactly("/name");
         problem(as(admin).header("If-Match", "\"1\"").body(ANY_POLICY.formatted("stable")
                 .replace("\"PT5M\"", "{\"$gt\": \"\"}")).put(path), 400);
-        problem(as(admin).header("If-Match", "\"1\"").body("{\"realms\": \"EXAMPLE.TEST\", \"policies\": []}")
+        problem(as(admin).header("If-Match", "\"0\"").body("{\"realms\": \"EXAMPLE.TEST\", \"policies\": []}")
                 .put("/admin/v1/tenants/" + t), 400);
         given().auth().oauth2(admin).contentType("text/plain").body("name=x").post(policies).then().statusCode(415);
 

@@ -74,21 +74,23 @@ class AdminContractTest {
         as(admin).get(path).then().statusCode(200);
         invalid(admin).body("{\"name\": 1, \"x\": true}").post(base).then().statusCode(400);
         as(admin).body(ANY_POLICY.formatted("p1")).header("If-Match", "\"1\"").put(path).then().statusCode(200);
+        as(admin).body(ANY_POLICY.formatted("p1")).header("If-Match", "W/\"2\"").put(path).then().statusCode(412);
+        as(admin).body(ANY_POLICY.formatted("p1")).header("If-Match", "*").put(path).then().statusCode(200);
         as(AdminTokens.token("v", "tenant-viewer:" + t)).body(ANY_POLICY.formatted("p2")).post(base).then()
                 .statusCode(403);
         as(admin).get(path + "/revisions").then().statusCode(200);
         as(admin).header("If-Match", "\"1\"").delete(path).then().statusCode(412);
         as(admin).delete(path).then().statusCode(428);
-        as(admin).header("If-Match", "\"2\"").delete(path).then().statusCode(204);
+        as(admin).header("If-Match", "\"9\", \"3\"").delete(path).then().statusCode(204);
         as(admin).get(path).then().statusCode(404);
         as(admin).get(path + "/revisions").then().statusCode(200);
         as(admin).post(path + "/revisions/1/restore").then().statusCode(428);
         as(admin).header("If-Match", "\"1\"").post(path + "/revisions/1/restore").then().statusCode(412);
-        as(admin).header("If-Match", "\"3\"").post(path + "/revisions/3/restore").then().statusCode(409);
-        as(admin).header("If-Match", "\"3\"").post(path + "/revisions/7/restore").then().statusCode(404);
-        as(AdminTokens.token("v", "tenant-viewer:" + t)).header("If-Match", "\"3\"").post(path + "/revisions/1/restore")
+        as(admin).header("If-Match", "\"4\"").post(path + "/revisions/4/restore").then().statusCode(409);
+        as(admin).header("If-Match", "\"4\"").post(path + "/revisions/7/restore").then().statusCode(404);
+        as(AdminTokens.token("v", "tenant-viewer:" + t)).header("If-Match", "\"4\"").post(path + "/revisions/1/restore")
                 .then().statusCode(403);
-        as(admin).header("If-Match", "\"3\"").post(path + "/revisions/1/restore").then().statusCode(200);
+        as(admin).header("If-Match", "\"4\"").post(path + "/revisions/1/restore").then().statusCode(200);
         as(admin).get(path).then().statusCode(200);
     }
 

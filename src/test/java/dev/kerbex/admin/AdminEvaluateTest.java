@@ -93,6 +93,43 @@ class AdminEvaluateTest {
                 "/subject/iss", "/source_address");
     }
 
+    /**
+     * One literal-only address parser (policy/Cidr's): a name such as {@code dead.beef} never reaches a resolver,
+     * and the legacy short forms {@code InetAddress.getByName} reads as IPv4 ({@code 127.1} = 127.0.0.1) are names too.
+     */
+    @Test
+    void evaluateWhenSourceAddressIsNoStrictLiteralThenFieldError() {
+        for (String notLiteral : List.of("dead.beef", "127.1", "0x7f.0.0.1", "127.0.0.01", "::1%lo", "[::1]")) {
+            JsonPath p = problem(as(AdminTokens.admin()).body(dryRun("billing", LEDGER).replace("127.0.0.1", notLiteral))
+                    .post(EVALUATE), 400);
+            assertThat(p.getList("errors.pointer", String.class)).as(notLiteral).containsExactly("/source_address");
+        }
+        as(AdminTokens.admin()).body(dryRun("billing", LEDGER).replace("127.0.0.1", "::ffff:127.0.0.1")).post(EVALUATE)
+                .then().statusCode(200);
+    }
+
+    /** Actors are (issuer, subject): the dry run names the actor's issuer, as the token endpoint decides. */
+    @Test
+    void evaluateWhenActorOfATrustedIssuerHasAnOwnServicesSubThenNoPolicyMatches() {
+        String body = """
+                {"client_id": "reports-api", "subject_token_type": "urn:ietf:params:oauth:token-type:access_token",
+                 "audience": ["%s"], "actor": "%s", %s
+                 "subject": {"sub": "%s", "iss": "%s"}}""";
+        String own = body.formatted(KerbexTestResource.ARCHIVE, TestKdc.BILLING, "", TestKdc.ALICE,
+                "http://localhost:8080/tenants/acme");
+        String foreign = body.formatted(KerbexTestResource.ARCHIVE, TestKdc.BILLING,
+                "\"actor_issuer\": \"https://idp.example.test\",", TestKdc.ALICE, "http://localhost:8080/tenants/acme");
+        JsonPath allowed = as(AdminTokens.admin()).body(own).post(EVALUATE).then().statusCode(200).extract().jsonPath();
+        assertThat(allowed.getString("policy.name")).isEqualTo("archive-delegation");
+        JsonPath denied = as(AdminTokens.admin()).body(foreign).post(EVALUATE).then().statusCode(200).extract().jsonPath();
+        assertThat(denied.getString("decision")).isEqualTo("deny");
+        assertThat(denied.getList("policies.findAll { it.name == 'archive-delegation' }.reason", String.class))
+                .containsExactly("actor " + TestKdc.BILLING + " of issuer https://idp.example.test does not match");
+        JsonPath p = problem(as(AdminTokens.admin()).body(own.replace("\"actor\": \"" + TestKdc.BILLING + "\",",
+                "\"actor_issuer\": \"https://idp.example.test\",")).post(EVALUATE), 400);
+        assertThat(p.getList("errors.pointer", String.class)).containsExactly("/actor_issuer");
+    }
+
     @Test
     void policyEditWhenSavedThenNextTokenRequestHonoursIt() {
         String fresh = "https://fresh-" + System.nanoTime() + ".example.test";

@@ -16,6 +16,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.kerbex.testing.AuditRows;
 import dev.kerbex.testing.KerbexTestResource;
 import dev.kerbex.testing.TestIdp;
+import dev.kerbex.testing.TestKdc;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -93,6 +94,26 @@ class TrustedIssuerExchangeTest {
         assertError(r, 503, "temporarily_unavailable",
                 "subject_token: the JWT issuer's keys are temporarily unavailable, retry later");
         assertThat(reason(r, "error")).contains("JWKS " + IDP.downJwksUri());
+    }
+
+    /**
+     * Actors are matched as (issuer, subject): archive-delegation's {@code svc-billing/*@EXAMPLE.TEST} names the
+     * tenant's own svc-billing, so a trusted issuer minting that very {@code sub} does not act as it.
+     */
+    @Test
+    void delegationWhenTrustedIssuerMintsTheSubOfTheTenantsOwnServiceThenRefused() throws Exception {
+        String t1 = JwtSubjectExchangeTest.aliceForReports("reports:read").jsonPath().getString("access_token");
+        String impostor = TestIdp.sign(IDP.key(), claims(IDP.issuer()).subject(TestKdc.BILLING).build());
+
+        Response r = JwtSubjectExchangeTest.reportsApi(t1, KerbexTestResource.ARCHIVE).param("actor_token", impostor)
+                .param("actor_token_type", ACCESS_TOKEN).post();
+
+        assertError(r, 400, "invalid_request", "subject_token: no policy permits this exchange");
+        assertThat(reason(r, "refused")).isEqualTo("subject_token: no policy permits this exchange");
+        // The tenant's own svc-billing (its Kerberos self-exchange token) still is that actor.
+        JwtSubjectExchangeTest.reportsApi(t1, KerbexTestResource.ARCHIVE)
+                .param("actor_token", JwtSubjectExchangeTest.billingServiceToken())
+                .param("actor_token_type", ACCESS_TOKEN).post().then().statusCode(200);
     }
 
     // ---------------------------------------------------------------- helpers

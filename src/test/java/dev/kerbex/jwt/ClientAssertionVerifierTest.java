@@ -108,6 +108,19 @@ class ClientAssertionVerifierTest {
         refused(() -> verify(assertion, null), OAuthErrorCode.INVALID_CLIENT, "client_assertion: jti replayed");
     }
 
+    /** ECDSA malleability (JwsSignatures): the (r, n − s) twin verifies, and is a replay of its original all the same. */
+    @Test
+    void verifyWhenEcdsaTwinOfAUsedAssertionThenReplayed() throws Exception {
+        String assertion = sign(new JWSHeader(JWSAlgorithm.ES256), new ECDSASigner(ecA), claims().build());
+        String twin = dev.kerbex.testing.EcdsaTwins.twin(assertion);
+        assertThat(twin).isNotEqualTo(assertion);
+        assertThat(com.nimbusds.jwt.SignedJWT.parse(twin).verify(new com.nimbusds.jose.crypto.ECDSAVerifier(ecA.toECPublicKey())))
+                .isTrue();
+        verify(assertion, null);
+
+        refused(() -> verify(twin, null), OAuthErrorCode.INVALID_CLIENT, "client_assertion: jti replayed");
+    }
+
     @Test
     void verifyWhenExpAtTheBoundThenAcceptedAndOneSecondLaterRefused() throws Exception {
         Instant bound = clock.instant().plus(ClientAssertionVerifier.MAX_LIFETIME).plus(ClientAssertionVerifier.LEEWAY);

@@ -73,4 +73,30 @@ class DpopProofVerifierTest {
                 .isInstanceOfSatisfying(OAuthException.class, e -> assertThat(e.description())
                         .isEqualTo("DPoP: iat is not within 60s of the server's time"));
     }
+
+    /** ECDSA malleability (JwsSignatures): the twin of a used ES256 proof verifies, and is refused as a replay. */
+    @Test
+    void verifyWhenEcdsaTwinOfAUsedProofThenReplayed() throws Exception {
+        com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+                .generate();
+        MutableClock clock = new MutableClock(Instant.now());
+        Set<String> seen = new HashSet<>();
+        DpopProofVerifier verifier = new DpopProofVerifier((kind, hash, until) ->
+                seen.add(kind + java.util.HexFormat.of().formatHex(hash)), clock);
+        SignedJWT proof = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("dpop+jwt"))
+                .jwk(key.toPublicJWK()).build(), new JWTClaimsSet.Builder().jwtID("e1").claim("htm", "POST")
+                .claim("htu", URL).issueTime(Date.from(clock.instant())).build());
+        proof.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
+        String twin = dev.kerbex.testing.EcdsaTwins.twin(proof.serialize());
+        assertThat(twin).isNotEqualTo(proof.serialize());
+        assertThat(SignedJWT.parse(twin).verify(new com.nimbusds.jose.crypto.ECDSAVerifier(key.toECPublicKey()))).isTrue();
+
+        verifier.verify(List.of(proof.serialize()), "POST", URL, "acme");
+
+        assertThatThrownBy(() -> verifier.verify(List.of(twin), "POST", URL, "acme"))
+                .isInstanceOfSatisfying(OAuthException.class, e -> {
+                    assertThat(e.code()).isEqualTo(OAuthErrorCode.INVALID_DPOP_PROOF);
+                    assertThat(e.description()).isEqualTo("DPoP: proof replayed");
+                });
+    }
 }

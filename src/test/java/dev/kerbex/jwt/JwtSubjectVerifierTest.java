@@ -141,6 +141,26 @@ class JwtSubjectVerifierTest {
                 .isEqualTo("alice@EXAMPLE.TEST");
     }
 
+    /**
+     * ECDSA malleability (JwsSignatures): the (r, n − s) twin of a tenant token verifies to the same subject, and once
+     * its jti is revoked the twin is refused like the original: revocation keys on the jti, not on the token's bytes.
+     */
+    @Test
+    void verifyWhenEcdsaTwinThenSameSubjectAndRevokedWithItsOriginal() throws Exception {
+        String token = sign(es256, claims().jwtID("twin-jti").build());
+        String twin = dev.kerbex.testing.EcdsaTwins.twin(token);
+        assertThat(twin).isNotEqualTo(token);
+        VerifiedSubject original = verifier.verify(token, TokenType.JWT, context("subject_token"));
+        assertThat(verifier.verify(twin, TokenType.JWT, context("subject_token"))).isEqualTo(original);
+
+        JwtSubjectVerifier revoking = new JwtSubjectVerifier(t -> acmeKeys, t -> "https://kerbex.test/tenants/" + t, clock,
+                (t, jti) -> jti.equals("twin-jti"));
+        assertRefused(() -> revoking.verify(token, TokenType.JWT, context("subject_token")),
+                "subject_token: token has been revoked");
+        assertRefused(() -> revoking.verify(twin, TokenType.JWT, context("subject_token")),
+                "subject_token: token has been revoked");
+    }
+
     @Test
     void verifyWhenNoScopeClaimThenEmptyScopeNotUnrestricted() throws Exception {
         assertThat(verifier.verify(sign(es256, claims().build()), TokenType.JWT, context("subject_token")).scopes())

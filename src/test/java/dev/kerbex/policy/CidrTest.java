@@ -114,4 +114,16 @@ class CidrTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(message);
     }
+
+    @Test
+    void addressWhenLiteralThenParsedWithoutResolverAndWhenNameThenRefused() {
+        assertThat(Cidr.address("192.0.2.1").getHostAddress()).isEqualTo("192.0.2.1");
+        assertThat(Cidr.address("2001:db8::1").getHostAddress()).isEqualTo("2001:db8:0:0:0:0:0:1");
+        assertThatThrownBy(() -> Cidr.address("dead.beef")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'dead.beef' is not an IP address (host names are not allowed)");
+        assertThatThrownBy(() -> Cidr.address("127.1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Cidr.address("localhost")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Cidr.address("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Cidr.address("10.0.0.0/8")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

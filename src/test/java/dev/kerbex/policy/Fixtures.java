@@ -113,6 +113,7 @@ final class Fixtures {
         Instant subjectExpiry = NOW.plus(Duration.ofHours(8));
         Duration tenantMaxLifetime = Duration.ofHours(1);
         Set<String> mayAct;
+        String actorIssuer;
 
         FactsBuilder client(String v) { clientId = v; return this; }
         FactsBuilder subjectTokenType(TokenType v) { subjectTokenType = v; return this; }
@@ -130,6 +131,8 @@ final class Fixtures {
         FactsBuilder scopes(String... v) { requestedScopes = Set.of(v); return this; }
         FactsBuilder subjectScopes(String... v) { subjectScopes = Set.of(v); return this; }
         FactsBuilder actor(String v) { actor = v; return this; }
+        /** An actor token of the trusted issuer {@code iss} (not the tenant's own). */
+        FactsBuilder actor(String iss, String sub) { actorIssuer = iss; actor = sub; return this; }
         FactsBuilder source(String v) { source = ip(v); return this; }
         FactsBuilder subjectExpiry(Instant v) { subjectExpiry = v; return this; }
         FactsBuilder expiresIn(Duration v) { subjectExpiry = NOW.plus(v); return this; }
@@ -139,7 +142,7 @@ final class Fixtures {
         ExchangeFacts build() {
             return new ExchangeFacts(clientId, subjectTokenType, subject, subjectIssuer, audiences, resources,
                     requestedTokenType, requestedScopes, subjectScopes, actor, source, subjectExpiry,
-                    tenantMaxLifetime, mayAct);
+                    tenantMaxLifetime, mayAct, actorIssuer);
         }
     }
 }

@@ -243,6 +243,18 @@ class PolicyEvaluatorTest {
                 c("actor does not match", allow("ledger").actors("svc-gw/*@CORP.EXAMPLE"),
                         facts().actor("svc-other/h@CORP.EXAMPLE"), noPolicy()),
                 c("delegation policy does not allow impersonation", allow("ledger").actors("*"), facts(), noPolicy()),
+                c("a plain pattern names the tenant's own actors only", allow("ledger").actors("*"),
+                        facts().actor("https://idp.example", GATEWAY), noPolicy()),
+                c("a trusted issuer minting an own service's sub is not that service",
+                        allow("ledger").actors("svc-gw/*@CORP.EXAMPLE"), facts().actor("https://idp.example", GATEWAY),
+                        noPolicy()),
+                c("an issuer-qualified pattern names that issuer's actor",
+                        allow("ledger").actors("https://idp.example#svc-gw/*"),
+                        facts().actor("https://idp.example", "svc-gw/partner"), permit("ledger", READ, TEN_MINUTES)),
+                c("an issuer-qualified pattern is no own actor", allow("ledger").actors("https://idp.example#*"),
+                        facts().actor(GATEWAY), noPolicy()),
+                c("an issuer-qualified pattern is exact on the issuer", allow("ledger").actors("https://idp.example#*"),
+                        facts().actor("https://idp.example/", "svc"), noPolicy()),
                 c("impersonation and delegation are separate policies",
                         List.of(allow("impersonate").priority(1),
                                 allow("delegate").priority(2).actors(GATEWAY).maxLifetime(Duration.ofMinutes(3))),
@@ -351,7 +363,7 @@ class PolicyEvaluatorTest {
                 "audience: required; name the API the token is for", null, decision.outcomes()));
         assertThat(decision.outcomes()).extracting(PolicyOutcome::reason).containsExactly(
                 "delegation not allowed by this policy",
-                "actor svc-gw/gw.corp.example@CORP.EXAMPLE does not match",
+                "actor svc-gw/gw.corp.example@CORP.EXAMPLE (of this tenant) does not match",
                 "subject issuer https://elsewhere.test not listed",
                 "source address unknown; the policy requires allowed networks");
         Decision noTarget = evaluator.decide(facts().audiences().build(), List.of(allow("x").build()), NOW);
