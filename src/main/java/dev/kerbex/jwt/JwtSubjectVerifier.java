@@ -297,7 +297,9 @@ public class JwtSubjectVerifier implements SubjectVerifier {
             if (nbf != null && nbf.isAfter(now.plus(LEEWAY))) {
                 throw refused(p, "JWT not yet valid", "nbf " + nbf);
             }
-            return new OwnToken(Map.copyOf(claims.getClaimsMap()), null);
+            // Not Map.copyOf: a claim may be JSON null, which it refuses with an NPE (found by JwtFuzzTest).
+            return new OwnToken(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(claims.getClaimsMap())),
+                    null);
         } catch (OAuthException e) {
             return new OwnToken(null, e.detail());
         }

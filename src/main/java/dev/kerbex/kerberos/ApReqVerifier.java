@@ -259,8 +259,12 @@ public final class ApReqVerifier {
      * {@code name[/instance]@REALM}, with {@code \}, {@code /} and {@code @} inside a component escaped
      * as MIT krb5_unparse_name does, so that no crafted component can impersonate another principal.
      */
-    static String principal(PrincipalName name, String realm) {
+    static String principal(PrincipalName name, String realm) throws KerberosVerificationException {
         List<String> components = name.getNameStrings();
+        // Kerby decodes a name-string element that is no KerberosString as null (found by KerberosFuzzTest).
+        if (realm == null || components.contains(null)) {
+            throw Der.malformed("principal name or realm is not a valid KerberosString");
+        }
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < components.size(); i++) {
             if (i > 0) {

@@ -308,6 +308,24 @@ class JwtSubjectVerifierTest {
 
     // ---------------------------------------------------------------- helpers
 
+    /** Found by JwtFuzzTest: a claim whose value is JSON null made ownToken throw an NPE (a 500 from introspection). */
+    @Test
+    void ownTokenWhenAClaimIsNullThenActiveWithTheNullKept() throws Exception {
+        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+        jws.setPayload("{\"iss\":\"" + ISSUER + "\",\"sub\":\"alice\",\"exp\":" + NOW.plusSeconds(300).getEpochSecond()
+                + ",\"dept\":null}");
+        jws.setAlgorithmHeaderValue("ES256");
+        jws.setKeyIdHeaderValue("es256-key");
+        jws.setHeader("typ", "at+jwt");
+        jws.setKey(es256.toECPrivateKey());
+
+        JwtSubjectVerifier.OwnToken own = verifier.ownToken("acme", jws.getCompactSerialization());
+
+        assertThat(own.refusal()).isNull();
+        assertThat(own.subject()).isEqualTo("alice");
+        assertThat(own.claims()).containsEntry("dept", null);
+    }
+
     VerificationContext context(String parameter) {
         return new VerificationContext(tenant, client, parameter);
     }

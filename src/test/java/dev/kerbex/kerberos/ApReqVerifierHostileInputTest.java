@@ -60,6 +60,20 @@ class ApReqVerifierHostileInputTest {
         assertRejected(() -> verifier.verify(token, SETTINGS), Reason.MALFORMED, "malformed Kerberos token");
     }
 
+    /**
+     * Found by KerberosFuzzTest (its seed {@code apReqVerify/sname-component-not-a-string}): a ticket whose server name
+     * has an element that is no KerberosString, which Kerby decodes as a null component; that was an NPE (a 500).
+     */
+    @Test
+    void verifyWhenServerNameHasAComponentThatIsNoStringThenMalformed() throws Exception {
+        byte[] token;
+        try (var in = getClass().getResourceAsStream("KerberosFuzzTestInputs/apReqVerify/sname-component-not-a-string")) {
+            token = in.readAllBytes();
+        }
+
+        assertRejected(() -> verifier.verify(token, SETTINGS), Reason.MALFORMED, "malformed Kerberos token");
+    }
+
     @Test
     void verifyWhenEmptyThenMalformed() {
         assertRejected(() -> verifier.verify(new byte[0], SETTINGS), Reason.MALFORMED, "malformed Kerberos token");
