@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A policy with its globs and networks compiled, and the matching of SPEC §7 "Match".
@@ -68,24 +69,21 @@ final class CompiledPolicy {
     }
 
     private static List<ActorPattern> actors(List<String> patterns) {
-        List<ActorPattern> out = new ArrayList<>(patterns.size());
-        for (String p : patterns) {
-            try {
-                out.add(ActorPattern.parse(p));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("actor '" + p + "': " + e.getMessage());
-            }
-        }
-        return List.copyOf(out);
+        return compileAll(patterns, ActorPattern::parse, "actor");
     }
 
     private static List<Glob> globs(List<String> patterns) {
-        List<Glob> out = new ArrayList<>(patterns.size());
+        return compileAll(patterns, Glob::compile, "pattern");
+    }
+
+    /** Each pattern compiled once per policy revision; an invalid one names itself in the policy's error. */
+    private static <T> List<T> compileAll(List<String> patterns, Function<String, T> compile, String label) {
+        List<T> out = new ArrayList<>(patterns.size());
         for (String p : patterns) {
             try {
-                out.add(Glob.compile(p));
+                out.add(compile.apply(p));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("pattern '" + p + "': " + e.getMessage());
+                throw new IllegalArgumentException(label + " '" + p + "': " + e.getMessage());
             }
         }
         return List.copyOf(out);

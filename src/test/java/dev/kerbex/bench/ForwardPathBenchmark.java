@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,19 +104,7 @@ public class ForwardPathBenchmark {
 
     @Benchmark
     public String signAccessTokenEs256() {
-        long now = System.currentTimeMillis() / 1000;
-        Map<String, Object> claims = new LinkedHashMap<>();
-        claims.put("iss", "https://kerbex.example.test/tenants/acme");
-        claims.put("sub", "alice@EXAMPLE.TEST");
-        claims.put("aud", "https://api-49.example.test");
-        claims.put("exp", now + 600);
-        claims.put("iat", now);
-        claims.put("nbf", now);
-        claims.put("jti", UUID.randomUUID().toString());
-        claims.put("client_id", "client-49");
-        claims.put("scope", "read");
-        claims.put("tenant", "acme");
-        claims.put("krb_principal", "alice@EXAMPLE.TEST");
+        Map<String, Object> claims = CryptoProviderBenchmark.claims();
         return Jwt.claims(claims).jws().keyId("bench").algorithm(SignatureAlgorithm.ES256).header("typ", "at+jwt")
                 .sign(es256.getPrivate());
     }
