@@ -3,12 +3,15 @@ package dev.kerbex.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerbex.config.KerbexConfig;
+import dev.kerbex.store.DbText;
 import dev.kerbex.store.ReplayClaim;
 import dev.kerbex.store.ReplayStore;
 import dev.kerbex.store.StoreUnavailableException;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.hibernate.orm.panache.Panache;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,6 +19,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.List;
 import java.util.function.Function;
+import org.hibernate.Session;
 
 /**
  * The durable sink of audit events. {@link #record} and {@link #commit} return only once PostgreSQL has committed
@@ -26,8 +30,8 @@ public class AuditTrail {
     private static final String INSERT = """
             INSERT INTO audit_event (occurred_at, tenant_id, kind, outcome, error, reason, request_id, source_address,
               client_id, subject, subject_token_type, requested_token_type, audiences, resources, scopes, policy_id,
-              policy_revision, jti, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?)""";
+              policy_revision, jti, expires_at, actor, details)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?::jsonb)""";
 
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
@@ -54,6 +58,15 @@ public class AuditTrail {
         } catch (SQLException ex) {
             throw new StoreUnavailableException("audit trail", ex);
         }
+    }
+
+    /**
+     * Writes the event on the connection of the caller's transaction, which must be active: an admin change, its
+     * audit row and its change notification commit together or not at all (SPEC §8).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recordInTransaction(AuditEvent e) {
+        Panache.getEntityManager().unwrap(Session.class).doWork(c -> insert(c, e));
     }
 
     /**
@@ -85,46 +98,35 @@ public class AuditTrail {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
             int i = 0;
             ps.setTimestamp(++i, Timestamp.from(e.occurredAt()));
-            ps.setString(++i, e.tenantId());
+            ps.setString(++i, DbText.clean(e.tenantId(), 63));
             ps.setString(++i, e.kind());
             ps.setString(++i, e.outcome().dbValue());
             ps.setString(++i, e.error());
-            ps.setString(++i, truncate(e.reason(), 2000));
-            ps.setString(++i, e.requestId());
-            ps.setString(++i, e.sourceAddress());
-            ps.setString(++i, truncate(e.clientId(), 255));
-            ps.setString(++i, truncate(e.subject(), 1024));
+            ps.setString(++i, DbText.clean(e.reason(), 2000));
+            ps.setString(++i, DbText.clean(e.requestId(), 64));
+            ps.setString(++i, DbText.clean(e.sourceAddress(), 64));
+            ps.setString(++i, DbText.clean(e.clientId(), 255));
+            ps.setString(++i, DbText.clean(e.subject(), 1024));
             ps.setString(++i, e.subjectTokenType());
             ps.setString(++i, e.requestedTokenType());
             ps.setString(++i, toJson(e.audiences()));
             ps.setString(++i, toJson(e.resources()));
-            ps.setString(++i, truncate(e.scopes(), 2048));
+            ps.setString(++i, DbText.clean(e.scopes(), 2048));
             ps.setObject(++i, e.policyId(), Types.OTHER);
             ps.setObject(++i, e.policyRevision(), Types.INTEGER);
             ps.setString(++i, e.jti());
             ps.setTimestamp(++i, e.expiresAt() == null ? null : Timestamp.from(e.expiresAt()));
+            ps.setString(++i, DbText.clean(e.actor(), 255));
+            ps.setString(++i, DbText.cleanJson(e.details()));
             ps.executeUpdate();
         }
     }
 
     private String toJson(List<String> values) {
         try {
-            return json.writeValueAsString(values.stream().map(v -> truncate(v, 1024)).toList());
+            return json.writeValueAsString(values.stream().map(v -> DbText.clean(v, 1024)).toList());
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
     }
-
-    /**
-     * Bounded, and without NUL characters, which PostgreSQL text cannot hold: a reason quoting a client's claim
-     * value (a NUL in {@code htm}) must be recorded, not turn the answer into a 503.
-     */
-    private static String truncate(String s, int max) {
-        if (s == null) {
-            return null;
-        }
-        String clean = s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
-        return clean.length() <= max ? clean : clean.substring(0, max);
-    }
-
 }

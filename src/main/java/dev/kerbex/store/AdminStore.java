@@ -2,6 +2,8 @@ package dev.kerbex.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kerbex.audit.AuditEvent;
+import dev.kerbex.audit.AuditTrail;
 import dev.kerbex.client.OAuthClient;
 import dev.kerbex.representation.TrustedIssuerRepresentation;
 import dev.kerbex.tenant.Tenant;
@@ -10,9 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.hibernate.Session;
 
 /**
  * The admin API's reads and guarded writes (SPEC §8). Every write checks the caller's entity tag under a row
@@ -59,10 +57,12 @@ public class AdminStore {
 
     private final TenantStore tenants;
     private final ObjectMapper json;
+    private final AuditTrail audit;
 
-    public AdminStore(TenantStore tenants, ObjectMapper json) {
+    public AdminStore(TenantStore tenants, ObjectMapper json, AuditTrail audit) {
         this.tenants = tenants;
         this.json = json;
+        this.audit = audit;
     }
 
     private static EntityManager em() {
@@ -483,33 +483,17 @@ public class AdminStore {
         rev.name = e.name;
         rev.document = deleted ? null : e.document;
         rev.deleted = deleted;
-        rev.author = truncate(author, 255);
+        rev.author = DbText.clean(author, 255);
         rev.createdAt = Instant.now();
         em().persist(rev);
     }
 
     private void audit(String tenantId, String outcome, UUID policyId, Integer revision, Change change) {
-        // Plain JDBC on the transaction's connection: Hibernate cannot type a null uuid in a native query.
-        em().unwrap(Session.class).doWork(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO audit_event (occurred_at, tenant_id, kind, outcome, reason, request_id, source_address,
-                      actor, policy_id, policy_revision, details)
-                    VALUES (?, ?, 'admin', ?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")) {
-                int i = 0;
-                ps.setTimestamp(++i, Timestamp.from(Instant.now()));
-                ps.setString(++i, truncate(tenantId, 63));
-                ps.setString(++i, outcome);
-                ps.setString(++i, truncate(change.reason(), 2000));
-                ps.setString(++i, change.requestId());
-                ps.setString(++i, truncate(change.sourceAddress(), 64));
-                ps.setString(++i, truncate(change.actor(), 255));
-                ps.setObject(++i, policyId, Types.OTHER);
-                ps.setObject(++i, revision, Types.INTEGER);
-                ps.setString(++i, change.details());
-                ps.executeUpdate();
-            }
-        });
-        if ("success".equals(outcome)) {
+        boolean success = "success".equals(outcome);
+        audit.recordInTransaction(AuditEvent.admin(Instant.now(), tenantId,
+                success ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE, change.reason(), change.requestId(),
+                change.sourceAddress(), change.actor(), policyId, revision, change.details()));
+        if (success) {
             ChangeFeed.announce(em(), tenantId); // delivered to every replica when this transaction commits
         }
     }

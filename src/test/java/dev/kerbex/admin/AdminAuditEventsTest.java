@@ -62,6 +62,22 @@ class AdminAuditEventsTest {
         assertThat(((Map<?, ?>) all.get(all.size() - 1).get("details")).get("action")).isEqualTo("create");
     }
 
+    /** One cleaning rule for every audit row and revision author: a NUL becomes U+FFFD, the change is made. */
+    @Test
+    void policyWriteWhenAdminNameHoldsNulThenRecordedWithReplacementCharacter() {
+        String t = newTenant();
+        String nul = AdminTokens.token("eve\u0000admin", "tenant-admin:" + t);
+        String id = as(nul).body(AdminApiTest.ANY_POLICY.formatted("nul-author")).post("/admin/v1/tenants/" + t + "/policies")
+                .then().statusCode(201).extract().jsonPath().getString("id");
+        as(nul).body("{\"name\": 1}").post("/admin/v1/tenants/" + t + "/policies").then().statusCode(400);
+        String admin = AdminTokens.admin();
+        assertThat(as(admin).get("/admin/v1/tenants/" + t + "/policies/" + id + "/revisions").jsonPath()
+                .getString("[0].author")).isEqualTo("eve\uFFFDadmin");
+        List<Map<String, Object>> events = as(admin).get(events(t) + "?limit=10").jsonPath().getList("events");
+        assertThat(events).extracting(e -> e.get("outcome") + " " + e.get("actor"))
+                .containsExactly("failure eve\uFFFDadmin", "success eve\uFFFDadmin", "success root-admin");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void auditEventsWhenFilteredThenOnlyMatchingEvents() {
