@@ -28,19 +28,6 @@ public final class AdminProblem extends RuntimeException {
     }
 
     /** A caller without any role for the tenant, or a tenant that does not exist: the same answer (SPEC §8). */
-    /**
-     * The answer to a guarded write that did not happen: 404 when the resource is gone, 412 when its
-     * {@code If-Match} was stale. Other statuses (done, conflict) are the caller's to handle.
-     */
-    static void requireFound(dev.kerbex.store.AdminStore.Write<?> write) {
-        switch (write.status()) {
-            case NOT_FOUND -> throw notFound();
-            case STALE -> throw preconditionFailed();
-            default -> {
-            }
-        }
-    }
-
     static AdminProblem notFound() {
         return new AdminProblem(404, "about:blank", "Not Found", "no such resource", null);
     }

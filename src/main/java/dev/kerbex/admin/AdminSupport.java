@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.policy.FieldError;
-import dev.kerbex.store.AdminStore;
+import dev.kerbex.audit.AuditEvent;
+import dev.kerbex.audit.AuditTrail;
+import dev.kerbex.store.TenantRepository;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.MDC;
@@ -17,12 +20,14 @@ import org.jboss.logging.MDC;
 /** What every admin resource does first: who calls, may they, which version do they hold, and auditing refusals. */
 @ApplicationScoped
 class AdminSupport {
-    private final AdminStore store;
+    private final TenantRepository tenants;
+    private final AuditTrail audit;
     private final ObjectMapper json;
     private final String publicUrl;
 
-    AdminSupport(AdminStore store, ObjectMapper json, KerbexConfig config) {
-        this.store = store;
+    AdminSupport(TenantRepository tenants, AuditTrail audit, ObjectMapper json, KerbexConfig config) {
+        this.tenants = tenants;
+        this.audit = audit;
         this.json = json;
         String url = config.publicUrl();
         this.publicUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -42,7 +47,7 @@ class AdminSupport {
 
     /** 404 for a tenant the caller has no role for, exactly as for one that does not exist. */
     void mayRead(AdminCaller caller, String tenant) {
-        if (!caller.mayRead(tenant) || !store.tenant(tenant).isPresent()) {
+        if (!caller.mayRead(tenant) || !tenants.find(tenant).isPresent()) {
             throw AdminProblem.notFound();
         }
     }
@@ -114,10 +119,14 @@ class AdminSupport {
         return new AdminOperation(caller, requestId(), source(http));
     }
 
-    AdminStore.Change change(AdminOperation op, String reason, ObjectNode details) {
+    /** The caller and this request's ids, before any check: the service authorises. */
+    AdminOperation operation(SecurityIdentity identity, HttpServerRequest http) {
+        return new AdminOperation(caller(identity), requestId(), source(http));
+    }
+
+    String json(ObjectNode details) {
         try {
-            return new AdminStore.Change(op.caller().name(), op.requestId(), op.source(), reason,
-                    json.writeValueAsString(details));
+            return json.writeValueAsString(details);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -136,7 +145,8 @@ class AdminSupport {
             var list = d.putArray("errors");
             errors.forEach(e -> list.addObject().put("pointer", e.pointer()).put("detail", e.message()));
         }
-        store.recordFailure(tenant, policyId, change(op, action + " " + resource + " refused", d));
+        audit.record(AuditEvent.admin(Instant.now(), tenant, AuditEvent.Outcome.FAILURE, action + " " + resource
+                + " refused", op.requestId(), op.source(), op.caller().name(), policyId, null, json(d)));
         return problem;
     }
 

@@ -12,7 +12,7 @@ import dev.kerbex.policy.PolicyEvaluator;
 import dev.kerbex.protocol.TokenType;
 import dev.kerbex.representation.PolicyMapping;
 import dev.kerbex.tenant.IssuerUrls;
-import dev.kerbex.tenant.TenantDirectory;
+import dev.kerbex.directory.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;

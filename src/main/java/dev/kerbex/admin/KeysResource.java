@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerbex.jwt.SigningKeys;
-import dev.kerbex.store.AdminStore;
 import dev.kerbex.store.SigningKeyStore;
 import dev.kerbex.store.StoredSigningKey;
+import dev.kerbex.store.TenantRepository;
 import dev.kerbex.store.UniqueViolation;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -34,15 +34,17 @@ import java.util.List;
 public class KeysResource {
     private final AdminSupport support;
     private final SecurityIdentity identity;
-    private final AdminStore store;
+    private final AdminWrites writes;
+    private final TenantRepository tenants;
     private final SigningKeyStore keys;
     private final SigningKeys signingKeys;
 
-    KeysResource(AdminSupport support, SecurityIdentity identity, AdminStore store, SigningKeyStore keys,
-            SigningKeys signingKeys) {
+    KeysResource(AdminSupport support, SecurityIdentity identity, AdminWrites writes, TenantRepository tenants,
+            SigningKeyStore keys, SigningKeys signingKeys) {
         this.support = support;
         this.identity = identity;
-        this.store = store;
+        this.writes = writes;
+        this.tenants = tenants;
         this.keys = keys;
         this.signingKeys = signingKeys;
     }
@@ -73,7 +75,7 @@ public class KeysResource {
     @Path("rotate")
     public Response rotate(@PathParam("tenant") String tenant, @Context HttpServerRequest http) {
         AdminOperation op = support.writer(identity, tenant, http);
-        Duration publishFor = store.tenant(tenant).orElseThrow(AdminProblem::notFound).tenant().maxTokenLifetime();
+        Duration publishFor = tenants.find(tenant).orElseThrow(AdminProblem::notFound).tenant().maxTokenLifetime();
         signingKeys.current(tenant); // the first key, if there is none yet, is created outside the rotation
         StoredSigningKey before = keys.active(tenant).orElse(null);
         StoredSigningKey fresh;
@@ -83,7 +85,7 @@ public class KeysResource {
                 ObjectNode d = support.details("rotate", "signing_key").put("tenant", tenant).put("kid", k.kid())
                         .put("algorithm", k.algorithm()).put("previous_kid", before == null ? null : before.kid())
                         .put("previous_published_for", publishFor.toString());
-                store.recordSuccess(tenant, support.change(op, "rotate signing key", d));
+                writes.recordInTransaction(op, tenant, new AdminWrites.Change("rotate signing key", d), null);
                 return k;
             });
         } catch (RuntimeException e) {

@@ -2,7 +2,7 @@ package dev.kerbex.bootstrap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerbex.config.KerbexConfig;
-import dev.kerbex.store.TenantStore;
+import dev.kerbex.store.ClientRepository;
 import dev.kerbex.representation.TenantRepresentation;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -20,13 +20,13 @@ public class BootstrapLoader {
     private final KerbexConfig config;
     private final ObjectMapper json;
     private final TenantProvisioner provisioner;
-    private final TenantStore store;
+    private final ClientRepository clients;
 
-    public BootstrapLoader(KerbexConfig config, ObjectMapper json, TenantProvisioner provisioner, TenantStore store) {
+    public BootstrapLoader(KerbexConfig config, ObjectMapper json, TenantProvisioner provisioner, ClientRepository clients) {
         this.config = config;
         this.json = json;
         this.provisioner = provisioner;
-        this.store = store;
+        this.clients = clients;
     }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
@@ -34,7 +34,7 @@ public class BootstrapLoader {
     }
 
     public void apply(Path file) {
-        List<TenantRepresentation> tenants = BootstrapFile.read(file, json, System::getenv, store::clientIds);
+        List<TenantRepresentation> tenants = BootstrapFile.read(file, json, System::getenv, clients::ids);
         int changed = provisioner.apply(tenants, "bootstrap-file");
         LOG.infof("kerbex.bootstrap-file %s: %d tenant(s), %d object(s) created or changed", file, tenants.size(), changed);
     }

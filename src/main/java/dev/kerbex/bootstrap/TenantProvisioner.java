@@ -1,5 +1,7 @@
 package dev.kerbex.bootstrap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerbex.client.ClientSecrets;
 import dev.kerbex.client.OAuthClient;
 import dev.kerbex.config.KerbexConfig;
@@ -7,9 +9,12 @@ import dev.kerbex.representation.ClientRepresentation;
 import dev.kerbex.representation.PolicyRepresentation;
 import dev.kerbex.representation.TenantRepresentation;
 import dev.kerbex.representation.TrustedIssuerRepresentation;
-import dev.kerbex.store.TenantStore;
+import dev.kerbex.store.ClientRepository;
+import dev.kerbex.store.PolicyRepository;
+import dev.kerbex.store.TenantRepository;
+import dev.kerbex.store.TrustedIssuerRepository;
 import dev.kerbex.tenant.Tenant;
-import dev.kerbex.tenant.TenantDirectory;
+import dev.kerbex.directory.TenantDirectory;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -25,32 +30,42 @@ import java.util.Optional;
 public class TenantProvisioner {
     public static final List<String> DEFAULT_ENCTYPES = List.of("aes256-cts-hmac-sha1-96", "aes128-cts-hmac-sha1-96");
 
-    private final TenantStore store;
+    private final TenantRepository tenants;
+    private final ClientRepository clients;
+    private final TrustedIssuerRepository issuers;
+    private final PolicyRepository policies;
+    private final ObjectMapper json;
     private final ClientSecrets secrets;
     private final TenantDirectory directory;
     private final Duration defaultLifetime;
 
-    public TenantProvisioner(TenantStore store, ClientSecrets secrets, TenantDirectory directory, KerbexConfig config) {
-        this.store = store;
+    public TenantProvisioner(TenantRepository tenants, ClientRepository clients, TrustedIssuerRepository issuers,
+            PolicyRepository policies, ObjectMapper json, ClientSecrets secrets, TenantDirectory directory,
+            KerbexConfig config) {
+        this.tenants = tenants;
+        this.clients = clients;
+        this.issuers = issuers;
+        this.policies = policies;
+        this.json = json;
         this.secrets = secrets;
         this.directory = directory;
         this.defaultLifetime = config.tokens().defaultMaxLifetime();
     }
 
     /** @return how many objects were created or changed */
-    public int apply(List<TenantRepresentation> tenants, String author) {
+    public int apply(List<TenantRepresentation> representations, String author) {
         int changed = QuarkusTransaction.requiringNew().call(() -> {
             int n = 0;
-            for (TenantRepresentation t : tenants) {
+            for (TenantRepresentation t : representations) {
                 int changedHere = applyOne(t, author);
                 if (changedHere > 0) {
-                    store.announceChange(t.id()); // replicas already running drop their copy on commit
+                    tenants.announceChange(t.id()); // replicas already running drop their copy on commit
                 }
                 n += changedHere;
             }
             return n;
         });
-        tenants.forEach(t -> directory.invalidate(t.id()));
+        representations.forEach(t -> directory.invalidate(t.id()));
         return changed;
     }
 
@@ -60,21 +75,21 @@ public class TenantProvisioner {
         Tenant.S4uSettings s4u = t.s4u() == null ? null
                 : new Tenant.S4uSettings(t.s4u().principal(), t.s4u().keytab(), t.s4u().defaultRealm());
         List<String> enctypes = t.enctypes() == null || t.enctypes().isEmpty() ? DEFAULT_ENCTYPES : t.enctypes();
-        if (store.upsertTenant(new Tenant(t.id(), t.realms(), t.services(), enctypes, lifetime, s4u))) {
+        if (tenants.upsert(new Tenant(t.id(), t.realms(), t.services(), enctypes, lifetime, s4u))) {
             n++;
         }
         for (ClientRepresentation c : nonNull(t.clients())) {
-            if (store.upsertClient(toClient(t.id(), c))) {
+            if (clients.upsert(toClient(t.id(), c))) {
                 n++;
             }
         }
         for (TrustedIssuerRepresentation ti : nonNull(t.trustedIssuers())) {
-            if (store.upsertTrustedIssuer(t.id(), ti)) {
+            if (issuers.upsert(t.id(), ti.issuer(), ti.jwksUri(), write(ti))) {
                 n++;
             }
         }
         for (PolicyRepresentation p : nonNull(t.policies())) {
-            if (store.upsertPolicyByName(t.id(), p, author)) {
+            if (policies.upsertByName(t.id(), p.name(), write(p.withoutIdentity()), author)) {
                 n++;
             }
         }
@@ -85,13 +100,21 @@ public class TenantProvisioner {
     private OAuthClient toClient(String tenantId, ClientRepresentation c) {
         String hash = null;
         if (c.secret() != null) {
-            Optional<String> stored = store.secretHash(tenantId, c.clientId());
+            Optional<String> stored = clients.secretHash(tenantId, c.clientId());
             hash = stored.filter(h -> secrets.matches(c.secret(), h)).orElseGet(() -> secrets.hash(c.secret()));
         }
         // Absent grant_types means token exchange, the only grant; an explicit [] registers a client that may not exchange.
         List<String> grants = c.grantTypes() == null ? List.of(OAuthClient.TOKEN_EXCHANGE) : c.grantTypes();
         return new OAuthClient(tenantId, c.clientId(), hash, c.kerberosPrincipal(), grants, c.audiences(), c.rateLimit(),
                 c.jwks());
+    }
+
+    private String write(Object document) {
+        try {
+            return json.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static <T> List<T> nonNull(List<T> list) {

@@ -1,5 +1,6 @@
 package dev.kerbex.bootstrap;
 
+import dev.kerbex.tenant.Tenant;
 import dev.kerbex.client.ClientKeys;
 import dev.kerbex.client.OAuthClient;
 import dev.kerbex.policy.FieldError;
@@ -8,7 +9,6 @@ import dev.kerbex.representation.PolicyMapping;
 import dev.kerbex.representation.PolicyRepresentation;
 import dev.kerbex.representation.TenantRepresentation;
 import dev.kerbex.representation.TrustedIssuerRepresentation;
-import dev.kerbex.tenant.TenantDirectory;
 import dev.kerbex.tenant.TrustedIssuer;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -43,7 +43,7 @@ public final class TenantValidator {
     /** @param knownClients client ids already stored for this tenant (policies may name them) */
     public static List<FieldError> validate(TenantRepresentation t, Set<String> knownClients) {
         List<FieldError> errors = new ArrayList<>();
-        if (t.id() == null || !TenantDirectory.TENANT_ID.matcher(t.id()).matches()) {
+        if (t.id() == null || !Tenant.ID.matcher(t.id()).matches()) {
             errors.add(new FieldError("/id", "required; lower-case letters, digits and '-', at most 63, e.g. acme"));
         }
         if (t.realms() == null || t.realms().isEmpty()) {

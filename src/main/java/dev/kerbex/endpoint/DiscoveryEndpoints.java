@@ -6,7 +6,7 @@ import dev.kerbex.jwt.DpopProofVerifier;
 import dev.kerbex.jwt.SigningKeys;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.tenant.IssuerUrls;
-import dev.kerbex.tenant.TenantDirectory;
+import dev.kerbex.directory.TenantDirectory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;

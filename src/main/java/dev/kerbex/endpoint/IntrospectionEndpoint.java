@@ -2,7 +2,7 @@ package dev.kerbex.endpoint;
 
 import dev.kerbex.exchange.ExchangeInput;
 import dev.kerbex.introspection.TokenIntrospection;
-import dev.kerbex.tenant.TenantDirectory;
+import dev.kerbex.directory.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;

@@ -19,7 +19,7 @@ import dev.kerbex.protocol.TokenType;
 import dev.kerbex.store.ReplayClaim;
 import dev.kerbex.store.StoreUnavailableException;
 import dev.kerbex.tenant.IssuerUrls;
-import dev.kerbex.tenant.TenantDirectory;
+import dev.kerbex.directory.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

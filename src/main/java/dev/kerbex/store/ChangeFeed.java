@@ -1,6 +1,6 @@
 package dev.kerbex.store;
 
-import dev.kerbex.tenant.TenantDirectory;
+import dev.kerbex.tenant.Tenant;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -151,7 +151,7 @@ public class ChangeFeed {
             if (notifications != null) {
                 for (PGNotification n : notifications) {
                     String tenant = n.getParameter();
-                    if (tenant != null && TenantDirectory.TENANT_ID.matcher(tenant).matches()) {
+                    if (tenant != null && Tenant.ID.matcher(tenant).matches()) {
                         fire(new TenantChanged(tenant));
                     }
                 }

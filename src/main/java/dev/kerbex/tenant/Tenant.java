@@ -2,6 +2,7 @@ package dev.kerbex.tenant;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A tenant's settings as the exchange sees them (SPEC §1). {@code services} are the Kerberos service
@@ -9,6 +10,8 @@ import java.util.List;
  */
 public record Tenant(String id, List<String> realms, List<String> services, List<String> enctypes,
         Duration maxTokenLifetime, S4uSettings s4u) {
+    /** What a tenant id looks like (SPEC §1). */
+    public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     public Tenant {
         realms = List.copyOf(realms == null ? List.of() : realms);

@@ -18,7 +18,7 @@ import java.util.Arrays;
 class StrictJsonFuzzTest {
 
     private static final Class<?>[] TARGETS = {PolicyRepresentation.class, TenantRepresentation.class,
-        ClientRepresentation.class, EvaluateResource.EvaluateRequest.class, TrustedIssuersResource.TrustedIssuerWrite.class};
+        ClientRepresentation.class, EvaluateResource.EvaluateRequest.class, TrustedIssuerAdmin.TrustedIssuerWrite.class};
 
     @FuzzTest(maxDuration = "5m")
     void readAdminBody(byte[] data) {

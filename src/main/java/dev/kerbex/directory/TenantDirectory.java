@@ -1,16 +1,16 @@
-package dev.kerbex.tenant;
+package dev.kerbex.directory;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.store.StoreUnavailableException;
 import dev.kerbex.store.TenantChanged;
-import dev.kerbex.store.TenantStore;
+import dev.kerbex.tenant.Tenant;
+import dev.kerbex.tenant.TenantSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Tenant snapshots for the token endpoint, cached briefly ({@code kerbex.tenant-cache-ttl}, one second) so a busy
@@ -20,12 +20,10 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class TenantDirectory {
-    public static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-
-    private final TenantStore store;
+    private final TenantSnapshots store;
     private final LoadingCache<String, Optional<TenantSnapshot>> cache;
 
-    public TenantDirectory(TenantStore store, KerbexConfig config) {
+    public TenantDirectory(TenantSnapshots store, KerbexConfig config) {
         this.store = store;
         Duration ttl = config.tenantCacheTtl();
         this.cache = Caffeine.newBuilder().expireAfterWrite(ttl.isNegative() ? Duration.ZERO : ttl).maximumSize(10_000)
@@ -33,7 +31,7 @@ public class TenantDirectory {
     }
 
     public Optional<TenantSnapshot> find(String tenantId) {
-        if (tenantId == null || !TENANT_ID.matcher(tenantId).matches()) {
+        if (tenantId == null || !Tenant.ID.matcher(tenantId).matches()) {
             return Optional.empty();
         }
         return cache.get(tenantId);
@@ -55,7 +53,7 @@ public class TenantDirectory {
 
     private Optional<TenantSnapshot> load(String tenantId) {
         try {
-            return store.snapshot(tenantId);
+            return store.load(tenantId);
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("tenant store", e);
         }
