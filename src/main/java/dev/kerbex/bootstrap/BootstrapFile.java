@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kerbex.policy.FieldError;
 import dev.kerbex.representation.TenantRepresentation;
+import dev.kerbex.representation.TenantValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.kerbex.bootstrap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerbex.config.KerbexConfig;
-import dev.kerbex.store.ClientRepository;
 import dev.kerbex.representation.TenantRepresentation;
+import dev.kerbex.store.ClientRepository;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -5,6 +5,7 @@ import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenRequest.ClientCredentials;
 import dev.kerbex.tenant.IssuerUrls;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.tenant.TenantSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

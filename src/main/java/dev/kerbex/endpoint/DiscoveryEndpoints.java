@@ -1,12 +1,12 @@
 package dev.kerbex.endpoint;
 
-import dev.kerbex.exchange.TokenExchange;
 import dev.kerbex.client.ClientKeys;
+import dev.kerbex.config.KerbexConfig;
+import dev.kerbex.directory.TenantDirectory;
+import dev.kerbex.exchange.TokenExchange;
 import dev.kerbex.jwt.DpopProofVerifier;
 import dev.kerbex.jwt.SigningKeys;
-import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.tenant.IssuerUrls;
-import dev.kerbex.directory.TenantDirectory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;

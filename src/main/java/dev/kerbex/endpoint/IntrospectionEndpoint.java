@@ -1,8 +1,8 @@
 package dev.kerbex.endpoint;
 
+import dev.kerbex.directory.TenantDirectory;
 import dev.kerbex.exchange.ExchangeInput;
 import dev.kerbex.introspection.TokenIntrospection;
-import dev.kerbex.directory.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;

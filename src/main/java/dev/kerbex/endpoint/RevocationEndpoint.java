@@ -1,7 +1,7 @@
 package dev.kerbex.endpoint;
 
-import dev.kerbex.introspection.TokenRevocation;
 import dev.kerbex.directory.TenantDirectory;
+import dev.kerbex.introspection.TokenRevocation;
 import dev.kerbex.tenant.TenantSnapshot;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;

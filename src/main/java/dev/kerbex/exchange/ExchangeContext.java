@@ -1,8 +1,8 @@
 package dev.kerbex.exchange;
 
-import dev.kerbex.client.OAuthClient;
 import dev.kerbex.policy.Decision;
 import dev.kerbex.protocol.TokenRequest;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.tenant.TenantSnapshot;
 import java.time.Instant;
 

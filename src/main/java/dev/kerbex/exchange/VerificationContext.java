@@ -1,6 +1,6 @@
 package dev.kerbex.exchange;
 
-import dev.kerbex.client.OAuthClient;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.tenant.TenantSnapshot;
 
 /**

@@ -2,11 +2,11 @@ package dev.kerbex.introspection;
 
 import dev.kerbex.audit.AuditTrail;
 import dev.kerbex.client.ClientAuthenticator;
-import dev.kerbex.client.OAuthClient;
 import dev.kerbex.exchange.ExchangeInput;
-import dev.kerbex.jwt.JwtSubjectVerifier;
 import dev.kerbex.jwt.JwtSubjectVerifier.OwnToken;
+import dev.kerbex.jwt.JwtSubjectVerifier;
 import dev.kerbex.store.RevocationStore;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.tenant.TenantSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;

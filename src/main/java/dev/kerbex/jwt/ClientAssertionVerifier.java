@@ -3,7 +3,7 @@ package dev.kerbex.jwt;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.kerbex.client.ClientKeys;
-import dev.kerbex.client.OAuthClient;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.store.ReplayStore;

@@ -2,7 +2,7 @@ package dev.kerbex.store;
 
 import static dev.kerbex.store.Guarded.em;
 
-import dev.kerbex.client.OAuthClient;
+import dev.kerbex.tenant.OAuthClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;

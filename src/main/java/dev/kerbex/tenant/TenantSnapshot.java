@@ -1,6 +1,5 @@
 package dev.kerbex.tenant;
 
-import dev.kerbex.client.OAuthClient;
 import dev.kerbex.policy.Policy;
 import java.util.List;
 import java.util.Map;

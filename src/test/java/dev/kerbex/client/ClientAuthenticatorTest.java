@@ -1,11 +1,9 @@
 package dev.kerbex.client;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenRequest.ClientCredentials;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.tenant.Tenant;
 import dev.kerbex.tenant.TenantSnapshot;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class ClientAuthenticatorTest {
 

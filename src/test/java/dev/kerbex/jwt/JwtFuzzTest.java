@@ -3,10 +3,10 @@ package dev.kerbex.jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.kerbex.client.OAuthClient;
 import dev.kerbex.exchange.VerificationContext;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenType;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.tenant.Tenant;
 import dev.kerbex.tenant.TenantSnapshot;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,6 @@ package dev.kerbex.kerberos;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kerbex.client.OAuthClient;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.exchange.ExchangeContext;
 import dev.kerbex.exchange.VerifiedSubject;
@@ -10,11 +9,12 @@ import dev.kerbex.policy.Decision;
 import dev.kerbex.policy.Effect;
 import dev.kerbex.policy.Policy;
 import dev.kerbex.policy.PolicyGrant;
+import dev.kerbex.protocol.FormBody;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
-import dev.kerbex.protocol.FormBody;
 import dev.kerbex.protocol.TokenRequest;
 import dev.kerbex.protocol.TokenType;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.tenant.Tenant;
 import dev.kerbex.tenant.TenantSnapshot;
 import java.nio.charset.StandardCharsets;

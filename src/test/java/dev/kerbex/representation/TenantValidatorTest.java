@@ -1,12 +1,8 @@
-package dev.kerbex.bootstrap;
+package dev.kerbex.representation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kerbex.policy.FieldError;
-import dev.kerbex.representation.ClientRepresentation;
-import dev.kerbex.representation.PolicyRepresentation;
-import dev.kerbex.representation.TenantRepresentation;
-import dev.kerbex.representation.TrustedIssuerRepresentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.kerbex.client;
+package dev.kerbex.tenant;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,14 +1,9 @@
-package dev.kerbex.bootstrap;
+package dev.kerbex.representation;
 
-import dev.kerbex.tenant.Tenant;
 import dev.kerbex.client.ClientKeys;
-import dev.kerbex.client.OAuthClient;
 import dev.kerbex.policy.FieldError;
-import dev.kerbex.representation.ClientRepresentation;
-import dev.kerbex.representation.PolicyMapping;
-import dev.kerbex.representation.PolicyRepresentation;
-import dev.kerbex.representation.TenantRepresentation;
-import dev.kerbex.representation.TrustedIssuerRepresentation;
+import dev.kerbex.tenant.OAuthClient;
+import dev.kerbex.tenant.Tenant;
 import dev.kerbex.tenant.TrustedIssuer;
 import java.net.URI;
 import java.net.URISyntaxException;
