@@ -48,9 +48,11 @@ public class EvaluateResource {
     private final TenantDirectory directory;
     private final IssuerUrls urls;
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    EvaluateResource(AdminSupport support, SecurityIdentity identity, TenantDirectory directory, IssuerUrls urls) {
+    EvaluateResource(AdminSupport support, SecurityIdentity identity, TenantDirectory directory, IssuerUrls urls,
+            Clock clock) {
+        this.clock = clock;
         this.support = support;
         this.identity = identity;
         this.directory = directory;

@@ -1,6 +1,5 @@
 package dev.kerbex.client;
 
-import dev.kerbex.jwt.ClientAssertionVerifier;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenRequest.ClientCredentials;

@@ -1,12 +1,11 @@
 package dev.kerbex.client;
 
+import dev.kerbex.jose.JwsAlgorithms;
+import dev.kerbex.jose.PublicJwks;
 import dev.kerbex.policy.FieldError;
 import java.math.BigInteger;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECFieldFp;
-import java.security.spec.ECPoint;
-import java.security.spec.EllipticCurve;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,33 +22,12 @@ import org.jose4j.lang.JoseException;
  * symmetric key, which Kerbex must not hold for a client.
  */
 public final class ClientKeys {
-    /** Asymmetric signature algorithms only: never {@code none}, never HMAC. */
-    public static final Set<String> ALGORITHMS = Set.of("ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256",
-            "PS384", "PS512");
+    /** The {@code alg} a registered key may name: those of client assertions. */
+    static final Set<String> ALGORITHMS = JwsAlgorithms.CLIENT_ASSERTIONS;
     static final int MAX_KEYS = 10;
     static final int MIN_RSA_BITS = 2048;
-    /** Members that only private or symmetric keys have (RFC 7518 §6.2.2, §6.3.2, §6.4). */
-    private static final Set<String> PRIVATE_MEMBERS = Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
 
     private ClientKeys() {
-    }
-
-    /** The point satisfies y² = x³ + ax + b (mod p): a key off its curve would invite invalid-curve attacks. */
-    public static boolean onCurve(ECPublicKey key) {
-        ECPoint w = key.getW();
-        EllipticCurve curve = key.getParams().getCurve();
-        if (!(curve.getField() instanceof ECFieldFp field)) {
-            return false;
-        }
-        BigInteger p = field.getP();
-        BigInteger x = w.getAffineX();
-        BigInteger y = w.getAffineY();
-        if (x.signum() < 0 || y.signum() < 0 || x.compareTo(p) >= 0 || y.compareTo(p) >= 0) {
-            return false;
-        }
-        BigInteger left = y.multiply(y).mod(p);
-        BigInteger right = x.pow(3).add(curve.getA().multiply(x)).add(curve.getB()).mod(p);
-        return left.equals(right);
     }
 
     private static boolean containsNul(Object value) {
@@ -91,7 +69,7 @@ public final class ClientKeys {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> key = (Map<String, Object>) raw;
-            String privateMember = key.keySet().stream().filter(PRIVATE_MEMBERS::contains).findFirst().orElse(null);
+            String privateMember = key.keySet().stream().filter(PublicJwks.PRIVATE_MEMBERS::contains).findFirst().orElse(null);
             if (privateMember != null) {
                 errors.add(new FieldError(k + "/" + privateMember,
                         "a private or symmetric key member; register the public key only"));
@@ -117,7 +95,7 @@ public final class ClientKeys {
             } else if (jwk instanceof EllipticCurveJsonWebKey ec) {
                 if (!Set.of("P-256", "P-384", "P-521").contains(ec.getCurveName())) {
                     errors.add(new FieldError(k + "/crv", "must be P-256, P-384 or P-521"));
-                } else if (!onCurve((ECPublicKey) ec.getPublicKey())) {
+                } else if (!PublicJwks.onCurve((ECPublicKey) ec.getPublicKey())) {
                     errors.add(new FieldError(k, "not a valid EC public key"));
                 }
             }

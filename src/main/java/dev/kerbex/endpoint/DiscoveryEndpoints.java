@@ -1,12 +1,11 @@
 package dev.kerbex.endpoint;
 
-import dev.kerbex.client.ClientKeys;
 import dev.kerbex.config.KerbexConfig;
-import dev.kerbex.directory.TenantDirectory;
 import dev.kerbex.exchange.TokenExchange;
-import dev.kerbex.jwt.DpopProofVerifier;
+import dev.kerbex.jose.JwsAlgorithms;
 import dev.kerbex.jwt.SigningKeys;
 import dev.kerbex.tenant.IssuerUrls;
+import dev.kerbex.directory.TenantDirectory;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -61,7 +60,7 @@ public class DiscoveryEndpoints {
         m.put("grant_types_supported", List.of("urn:ietf:params:oauth:grant-type:token-exchange"));
         m.put("response_types_supported", List.of());
         List<String> authMethods = List.of("client_secret_basic", "client_secret_post", "private_key_jwt");
-        List<String> assertionAlgs = ClientKeys.ALGORITHMS.stream().sorted().toList();
+        List<String> assertionAlgs = JwsAlgorithms.CLIENT_ASSERTIONS.stream().sorted().toList();
         m.put("token_endpoint_auth_methods_supported", authMethods);
         m.put("token_endpoint_auth_signing_alg_values_supported", assertionAlgs);
         m.put("introspection_endpoint", urls.endpoint(tenant, "introspect"));
@@ -70,7 +69,7 @@ public class DiscoveryEndpoints {
         m.put("revocation_endpoint", urls.endpoint(tenant, "revoke"));
         m.put("revocation_endpoint_auth_methods_supported", authMethods);
         m.put("revocation_endpoint_auth_signing_alg_values_supported", assertionAlgs);
-        m.put("dpop_signing_alg_values_supported", DpopProofVerifier.ALGORITHMS.stream().sorted().toList());
+        m.put("dpop_signing_alg_values_supported", JwsAlgorithms.DPOP_PROOFS.stream().sorted().toList());
         m.put("subject_token_types_supported", exchange.acceptedTokenTypes());
         m.put("actor_token_types_supported", exchange.acceptedTokenTypes());
         m.put("requested_token_types_supported", exchange.issuedTokenTypes());

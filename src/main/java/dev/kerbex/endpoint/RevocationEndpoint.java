@@ -1,8 +1,7 @@
 package dev.kerbex.endpoint;
 
-import dev.kerbex.directory.TenantDirectory;
 import dev.kerbex.introspection.TokenRevocation;
-import dev.kerbex.tenant.TenantSnapshot;
+import dev.kerbex.directory.TenantDirectory;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -14,9 +13,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Optional;
 
-/** {@code POST /tenants/{t}/oauth2/revoke} (RFC 7009). Thin: parsing, deciding and auditing live below. */
+/** {@code POST /tenants/{t}/oauth2/revoke} (RFC 7009). Thin, like the token endpoint ({@link IssuedTokenAnswers}). */
 @Path("/tenants/{tenant}/oauth2/revoke")
 public class RevocationEndpoint {
     private final TenantDirectory tenants;
@@ -34,12 +32,9 @@ public class RevocationEndpoint {
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context ContainerRequestContext ctx, @Context HttpServerRequest http) {
-        Optional<TenantSnapshot> snapshot = tenants.find(tenant);
-        if (snapshot.isEmpty()) {
-            return IntrospectionEndpoint.unknownTenant();
-        }
-        revocation.revoke(snapshot.get(), IntrospectionEndpoint.input(tenant, body, contentType, authorization, ctx, http));
-        return IntrospectionEndpoint.noStore(Response.ok());
+        return IssuedTokenAnswers.answer(tenants, tenant, body, contentType, authorization, ctx, http, (snapshot, in) -> {
+            revocation.revoke(snapshot, in);
+            return Response.ok();
+        });
     }
-
 }

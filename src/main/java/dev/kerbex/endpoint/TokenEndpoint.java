@@ -1,8 +1,8 @@
 package dev.kerbex.endpoint;
 
+import dev.kerbex.exchange.DpopVerifier;
 import dev.kerbex.exchange.ExchangeInput;
 import dev.kerbex.exchange.TokenExchange;
-import dev.kerbex.jwt.DpopProofVerifier;
 import dev.kerbex.protocol.TokenResponse;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.HeaderParam;
@@ -46,7 +46,7 @@ public class TokenEndpoint {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context ContainerRequestContext ctx, @Context HttpServerRequest http) {
         // Header names are case-insensitive (HTTP/2 sends them in lower case): ask Vert.x, whose map honours that.
-        List<String> dpop = http.headers().getAll(DpopProofVerifier.HEADER);
+        List<String> dpop = http.headers().getAll(DpopVerifier.HEADER);
         ExchangeInput input = new ExchangeInput(tenant, isForm(contentType), body == null ? new byte[0] : body,
                 authorization, RequestIds.sourceAddress(http), RequestIds.of(ctx), dpop);
         TokenResponse response = exchange.exchange(input);

@@ -3,9 +3,8 @@ package dev.kerbex.exchange;
 import dev.kerbex.audit.AuditEvent;
 import dev.kerbex.audit.AuditTrail;
 import dev.kerbex.client.ClientAuthenticator;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.client.RateLimiter;
-import dev.kerbex.directory.TenantDirectory;
-import dev.kerbex.jwt.DpopProofVerifier;
 import dev.kerbex.policy.Cidr;
 import dev.kerbex.policy.Decision;
 import dev.kerbex.policy.ExchangeFacts;
@@ -19,11 +18,12 @@ import dev.kerbex.protocol.TokenType;
 import dev.kerbex.store.ReplayClaim;
 import dev.kerbex.store.StoreUnavailableException;
 import dev.kerbex.tenant.IssuerUrls;
-import dev.kerbex.tenant.OAuthClient;
+import dev.kerbex.directory.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,6 +31,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,21 +42,51 @@ import org.jboss.logging.Logger;
 public class TokenExchange {
     private static final Logger LOG = Logger.getLogger(TokenExchange.class);
 
-    private final TenantDirectory tenants;
+    /** The tenant snapshots the use case reads ({@code TenantDirectory} in production). */
+    @FunctionalInterface
+    public interface Tenants {
+        Optional<TenantSnapshot> find(String tenantId);
+    }
+
+    /**
+     * Writes one request's replay claims and audit row in one durable transaction ({@code AuditTrail#commit} in
+     * production): {@code event}, or {@code onReplay}'s row for the first claim seen before, which it returns.
+     */
+    @FunctionalInterface
+    public interface Audit {
+        ReplayClaim commit(List<ReplayClaim> claims, AuditEvent event, Function<ReplayClaim, AuditEvent> onReplay);
+    }
+
+    /** Admits one request of a client, or refuses it over the client's rate ({@code RateLimiter} in production). */
+    @FunctionalInterface
+    public interface RateLimit {
+        void admit(OAuthClient client);
+    }
+
+    private final Tenants tenants;
     private final ClientAuthenticator clients;
-    private final RateLimiter rateLimiter;
+    private final RateLimit rateLimiter;
     private final Map<TokenType, SubjectVerifier> verifiers = new EnumMap<>(TokenType.class);
     private final Map<TokenType, TokenIssuer> issuers = new EnumMap<>(TokenType.class);
     private final PolicyEvaluator evaluator = new PolicyEvaluator();
-    private final AuditTrail audit;
+    private final Audit audit;
     private final IssuerUrls urls;
     private final MeterRegistry metrics;
-    private final DpopProofVerifier dpop;
+    private final DpopVerifier dpop;
     private final Clock clock;
 
+    @Inject
     public TokenExchange(TenantDirectory tenants, ClientAuthenticator clients, RateLimiter rateLimiter,
             Instance<SubjectVerifier> verifiers, Instance<TokenIssuer> issuers, AuditTrail audit, IssuerUrls urls,
-            MeterRegistry metrics, DpopProofVerifier dpop) {
+            MeterRegistry metrics, DpopVerifier dpop, Clock clock) {
+        this(tenants::find, clients, rateLimiter::admit, verifiers.stream().toList(), issuers.stream().toList(),
+                audit::commit, urls, metrics, dpop, clock);
+    }
+
+    /** On its ports alone (a plain unit test needs no container). */
+    public TokenExchange(Tenants tenants, ClientAuthenticator clients, RateLimit rateLimiter,
+            List<SubjectVerifier> verifiers, List<TokenIssuer> issuers, Audit audit, IssuerUrls urls,
+            MeterRegistry metrics, DpopVerifier dpop, Clock clock) {
         this.tenants = tenants;
         this.clients = clients;
         this.rateLimiter = rateLimiter;
@@ -65,7 +96,7 @@ public class TokenExchange {
         this.urls = urls;
         this.metrics = metrics;
         this.dpop = dpop;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
     }
 
     /** Subject and actor token type URIs this deployment verifies, for the metadata document. */

@@ -1,15 +1,11 @@
 package dev.kerbex.introspection;
 
-import dev.kerbex.audit.AuditTrail;
-import dev.kerbex.client.ClientAuthenticator;
-import dev.kerbex.exchange.ExchangeInput;
-import dev.kerbex.jwt.JwtSubjectVerifier.OwnToken;
-import dev.kerbex.jwt.JwtSubjectVerifier;
-import dev.kerbex.store.RevocationStore;
 import dev.kerbex.tenant.OAuthClient;
+import dev.kerbex.exchange.ExchangeInput;
+import dev.kerbex.jwt.OwnToken;
+import dev.kerbex.store.RevocationStore;
 import dev.kerbex.tenant.TenantSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,37 +15,28 @@ import java.util.Map;
  * with: a client may introspect a token issued to it ({@code client_id}) or minted for it ({@code aud} names its
  * {@code client_id} or one of its registered audiences), the same rule that makes a JWT an exchange credential
  * (SPEC §3). RFC 7662 §4 asks for such a restriction so that tokens do not leak to any client of the tenant.
- * Every answer is audited (kind {@code introspection}), with the reason, never the token.
+ * Every answer is audited (kind {@code introspection}), with the reason, never the token ({@link IssuedTokenCalls}).
  */
 @ApplicationScoped
 public class TokenIntrospection {
     static final String KIND = "introspection";
 
-    private final ClientAuthenticator clients;
-    private final JwtSubjectVerifier tokens;
+    private final IssuedTokenCalls calls;
     private final RevocationStore revocations;
-    private final AuditTrail audit;
-    private final Clock clock = Clock.systemUTC();
 
-    public TokenIntrospection(ClientAuthenticator clients, JwtSubjectVerifier tokens, RevocationStore revocations,
-            AuditTrail audit) {
-        this.clients = clients;
-        this.tokens = tokens;
+    public TokenIntrospection(IssuedTokenCalls calls, RevocationStore revocations) {
+        this.calls = calls;
         this.revocations = revocations;
-        this.audit = audit;
     }
 
     /** The introspection response (RFC 7662 §2.2). */
     public Map<String, Object> introspect(TenantSnapshot tenant, ExchangeInput in) {
-        IssuedTokenCalls.Draft draft = new IssuedTokenCalls.Draft(in, clock.instant());
-        return IssuedTokenCalls.audited(audit, KIND, draft, d -> {
-            IssuedTokenCalls.Presented presented = IssuedTokenCalls.present(d, tenant, clients, tokens, "introspect");
+        return calls.call(tenant, in, KIND, "introspect", presented -> {
             OAuthClient client = presented.client();
             OwnToken token = presented.token();
             if (!token.valid()) {
                 return inactive("inactive: " + token.refusal());
             }
-            d.token = token;
             if (!mayIntrospect(client, token)) {
                 return inactive("inactive: token neither issued to nor minted for client " + client.clientId());
             }

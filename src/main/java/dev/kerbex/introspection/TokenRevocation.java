@@ -1,17 +1,13 @@
 package dev.kerbex.introspection;
 
-import dev.kerbex.audit.AuditTrail;
-import dev.kerbex.client.ClientAuthenticator;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.exchange.ExchangeInput;
-import dev.kerbex.jwt.JwtSubjectVerifier.OwnToken;
-import dev.kerbex.jwt.JwtSubjectVerifier;
+import dev.kerbex.jwt.OwnToken;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.store.RevocationStore;
-import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.tenant.TenantSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 
 /**
  * RFC 7009 token revocation, by {@code jti}, of access tokens this tenant issued. A token that is not one
@@ -19,7 +15,7 @@ import java.time.Clock;
  * is no error). A valid token issued to another client is refused with {@code unauthorized_client} (§2.1: "If
  * this validation fails, the request is refused and the client is informed of the error"). {@code
  * token_type_hint} is read and ignored: there is only one kind of token to look for. Audited (kind {@code
- * revocation}).
+ * revocation}, {@link IssuedTokenCalls}).
  */
 @ApplicationScoped
 public class TokenRevocation {
@@ -27,30 +23,21 @@ public class TokenRevocation {
     /** The store's column; Kerbex's own jti values are UUIDs. */
     private static final int MAX_JTI = 255;
 
-    private final ClientAuthenticator clients;
-    private final JwtSubjectVerifier tokens;
+    private final IssuedTokenCalls calls;
     private final RevocationStore revocations;
-    private final AuditTrail audit;
-    private final Clock clock = Clock.systemUTC();
 
-    public TokenRevocation(ClientAuthenticator clients, JwtSubjectVerifier tokens, RevocationStore revocations,
-            AuditTrail audit) {
-        this.clients = clients;
-        this.tokens = tokens;
+    public TokenRevocation(IssuedTokenCalls calls, RevocationStore revocations) {
+        this.calls = calls;
         this.revocations = revocations;
-        this.audit = audit;
     }
 
     public void revoke(TenantSnapshot tenant, ExchangeInput in) {
-        IssuedTokenCalls.Draft draft = new IssuedTokenCalls.Draft(in, clock.instant());
-        IssuedTokenCalls.audited(audit, KIND, draft, d -> {
-            IssuedTokenCalls.Presented presented = IssuedTokenCalls.present(d, tenant, clients, tokens, "revoke");
+        calls.call(tenant, in, KIND, "revoke", presented -> {
             OAuthClient client = presented.client();
             OwnToken token = presented.token();
             if (!token.valid()) {
                 return done("no effect: " + token.refusal());
             }
-            d.token = token;
             if (!client.clientId().equals(token.clientId())) {
                 throw new OAuthException(OAuthErrorCode.UNAUTHORIZED_CLIENT, "token: was not issued to this client",
                         "token: issued to " + token.clientId() + ", not to " + client.clientId());

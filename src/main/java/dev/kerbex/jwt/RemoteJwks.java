@@ -1,5 +1,6 @@
 package dev.kerbex.jwt;
 
+import dev.kerbex.jose.PublicJwks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -17,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
-import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.lang.JoseException;
@@ -158,16 +158,9 @@ class RemoteJwks {
             throw new UnavailableException("JWKS " + jwksUri + ": not a JWK set: " + ex.getMessage());
         }
         Map<String, PublicJsonWebKey> byKid = new LinkedHashMap<>();
-        for (JsonWebKey k : set.getJsonWebKeys()) {
-            // Signature keys with an id only; a private part, if an issuer leaked one, is dropped.
-            if (k instanceof PublicJsonWebKey pk && k.getKeyId() != null
-                    && (k.getUse() == null || "sig".equals(k.getUse()))) {
-                try {
-                    byKid.putIfAbsent(k.getKeyId(), (PublicJsonWebKey) PublicJsonWebKey.Factory
-                            .newPublicJwk(pk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)));
-                } catch (JoseException ex) {
-                    LOG.debugf("JWKS %s: key %s ignored: %s", jwksUri, k.getKeyId(), ex.getMessage());
-                }
+        for (PublicJsonWebKey k : PublicJwks.signatureKeys(set)) {
+            if (k.getKeyId() != null) {
+                byKid.putIfAbsent(k.getKeyId(), k); // keys without an id cannot be selected
             }
         }
         return Map.copyOf(byKid);

@@ -3,6 +3,7 @@ package dev.kerbex.jwt;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.kerbex.config.KerbexConfig;
+import dev.kerbex.config.SystemClock;
 import dev.kerbex.store.SigningKeyStore;
 import dev.kerbex.store.StoredSigningKey;
 import dev.kerbex.store.TenantChanged;
@@ -45,12 +46,13 @@ public class SigningKeys {
     private final Clock clock;
     private final LoadingCache<String, SigningKey> active;
 
-    public SigningKeys(SigningKeyStore store, KeyEncryptionKey kek, KerbexConfig config) {
+    public SigningKeys(SigningKeyStore store, KeyEncryptionKey kek, KerbexConfig config, Clock clock) {
         this.store = store;
         this.kek = kek;
         this.config = config;
-        this.clock = Clock.systemUTC();
-        this.active = Caffeine.newBuilder().expireAfterWrite(CACHE_FOR).maximumSize(10_000).build(this::loadActive);
+        this.clock = clock;
+        this.active = Caffeine.newBuilder().expireAfterWrite(CACHE_FOR).maximumSize(10_000)
+                .ticker(SystemClock.ticker(clock)).build(this::loadActive);
     }
 
     public SigningKey current(String tenantId) {

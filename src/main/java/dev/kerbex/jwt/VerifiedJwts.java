@@ -2,8 +2,10 @@ package dev.kerbex.jwt;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.kerbex.config.SystemClock;
+import dev.kerbex.jose.JwsResult;
+import dev.kerbex.jose.JwsToken;
 import dev.kerbex.store.TenantChanged;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
@@ -18,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 import org.jose4j.jwt.JwtClaims;
 
 /**
@@ -27,7 +28,7 @@ import org.jose4j.jwt.JwtClaims;
  *
  * <p>What is remembered is only what the token itself fixes: its header values, its claims and the public key its
  * signature verified under. Everything that depends on the request or on the time is still checked on every use by
- * {@link JwtSubjectVerifier}: the issuer still trusted, the algorithm still allowed, the key published under the
+ * {@link JwtSubjectVerifier} and the pipeline ({@code jose/JwsPipeline}): the issuer still trusted, the algorithm still allowed, the key published under the
  * {@code kid} still the very key that verified it (a key the tenant or a trusted issuer withdrew or replaced ends
  * the reuse), {@code typ}, {@code exp}, {@code nbf}, {@code iat}, the audience against the requesting client, and
  * revocation (a database read, never cached).
@@ -44,9 +45,19 @@ public class VerifiedJwts {
 
     /** A verified token: its header values and claims (read only), the key that verified it, its {@code exp}. */
     record Entry(String alg, String kid, String typ, JwtClaims claims, PublicKey key, Instant expiresAt) {
+        static Entry of(JwsResult.Verified v) {
+            JwsToken t = v.token();
+            return new Entry(t.alg(), t.kid(), t.typ(), t.claims(), v.key().getPublicKey(), v.expiresAt());
+        }
+
         /** Whether {@code current}, the key now published under the token's {@code kid}, is the one that verified it. */
         boolean verifiedBy(PublicKey current) {
             return key == current || key.equals(current);
+        }
+
+        /** The token again, as the pipeline reads it: {@code compact} is this request's (the entry holds no token). */
+        JwsToken token(String compact) {
+            return new JwsToken(compact, null, alg, kid, typ, claims, key);
         }
     }
 
@@ -57,15 +68,15 @@ public class VerifiedJwts {
     private final Cache<Key, Entry> cache;
 
     @Inject
-    public VerifiedJwts(MeterRegistry metrics) {
-        this(Clock.systemUTC(), MAX_ENTRIES);
+    public VerifiedJwts(MeterRegistry metrics, Clock clock) {
+        this(clock, MAX_ENTRIES);
         CaffeineCacheMetrics.monitor(metrics, cache, "kerbex.verified_jwts");
     }
 
     VerifiedJwts(Clock clock, int maxEntries) {
         this.clock = clock;
         this.cache = Caffeine.newBuilder().maximumSize(maxEntries).recordStats()
-                .ticker(ticker(clock))
+                .ticker(SystemClock.ticker(clock))
                 .expireAfter(new Expiry<Key, Entry>() {
                     @Override
                     public long expireAfterCreate(Key key, Entry entry, long now) {
@@ -125,10 +136,5 @@ public class VerifiedJwts {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
-    }
-
-    /** The system's monotonic ticker in production; a test's clock moves expiry when a test passes its own. */
-    private static Ticker ticker(Clock clock) {
-        return clock.equals(Clock.systemUTC()) ? Ticker.systemTicker() : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 }

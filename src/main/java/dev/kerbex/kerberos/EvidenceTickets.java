@@ -2,11 +2,10 @@ package dev.kerbex.kerberos;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
+import dev.kerbex.config.SystemClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.apache.kerby.kerberos.kerb.type.ticket.Ticket;
 
 /**
@@ -44,7 +43,7 @@ final class EvidenceTickets {
     EvidenceTickets(Clock clock, int maxUsers) {
         this.clock = clock;
         this.byUser = Caffeine.newBuilder().maximumSize(maxUsers).expireAfterWrite(REUSE_AT_MOST)
-                .ticker(ticker(clock)).build();
+                .ticker(SystemClock.ticker(clock)).build();
     }
 
     /** The user's evidence if it may vouch for a ticket ending at {@code till} under a TGT ending at {@code tgtEnd}. */
@@ -76,10 +75,5 @@ final class EvidenceTickets {
     long size() {
         byUser.cleanUp();
         return byUser.estimatedSize();
-    }
-
-    /** The system's monotonic ticker in production; a test's clock moves expiry when a test passes its own. */
-    private static Ticker ticker(Clock clock) {
-        return clock.equals(Clock.systemUTC()) ? Ticker.systemTicker() : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
     }
 }

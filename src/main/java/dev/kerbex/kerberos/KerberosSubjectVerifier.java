@@ -39,14 +39,15 @@ public class KerberosSubjectVerifier implements SubjectVerifier {
     private final Clock clock;
     private final KerbexConfig config;
 
-    public KerberosSubjectVerifier(KerbexConfig config, ReplayStore replay, Instance<KeytabSource> extraKeytabs) {
+    public KerberosSubjectVerifier(KerbexConfig config, ReplayStore replay, Instance<KeytabSource> extraKeytabs,
+            Clock clock) {
         this.config = config;
         List<Path> files = new ArrayList<>(config.kerberos().keytabs().orElse(List.of()));
         extraKeytabs.forEach(s -> files.addAll(s.keytabs()));
         if (files.isEmpty()) {
             LOG.warn("No kerbex.kerberos.keytabs configured: Kerberos subject tokens cannot be verified");
         }
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
         this.keys = new KeytabKeys(files, clock);
         this.verifier = new ApReqVerifier(keys, (key, expiresAt) -> replay.firstSeen(REPLAY_KIND, key, expiresAt), clock);
     }

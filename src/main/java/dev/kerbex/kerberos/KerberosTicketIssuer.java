@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -40,10 +41,12 @@ public class KerberosTicketIssuer implements TokenIssuer {
             Pattern.compile("[^@/\\s\\p{Cntrl}]{1,64}/[^@/\\s\\p{Cntrl}]{1,255}@[A-Za-z0-9._-]{1,255}");
 
     private final KerbexConfig config;
+    private final Clock clock;
     private final ConcurrentMap<Tenant.S4uSettings, S4uClient> clients = new ConcurrentHashMap<>();
 
-    public KerberosTicketIssuer(KerbexConfig config) {
+    public KerberosTicketIssuer(KerbexConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     /**
@@ -134,7 +137,8 @@ public class KerberosTicketIssuer implements TokenIssuer {
         }
         Path krb5Conf = krb5Conf();
         try {
-            S4uClient fresh = new S4uClient(s4u.principal(), Path.of(s4u.keytab()), krb5Conf, config.kerberos().kdcTimeout());
+            S4uClient fresh = new S4uClient(s4u.principal(), Path.of(s4u.keytab()), krb5Conf, config.kerberos().kdcTimeout(),
+                    clock);
             S4uClient raced = clients.putIfAbsent(s4u, fresh);
             return raced != null ? raced : fresh;
         } catch (IOException e) {

@@ -48,12 +48,9 @@ public final class S4uClient {
      * @param krb5Conf the realm's KDCs are read from it once; the JDK's login reads the file named by
      *        {@code java.security.krb5.conf}, which the caller sets once per JVM to the same file
      * @param timeout the longest wait for one KDC; a login waits at most twice that
+     * @param clock   the service's clock (lifetimes, the TGT's renewal, the evidence cache)
      */
-    public S4uClient(String principal, Path keytab, Path krb5Conf, Duration timeout) throws IOException {
-        this(principal, keytab, krb5Conf, timeout, Clock.systemUTC());
-    }
-
-    S4uClient(String principal, Path keytab, Path krb5Conf, Duration timeout, Clock clock) throws IOException {
+    public S4uClient(String principal, Path keytab, Path krb5Conf, Duration timeout, Clock clock) throws IOException {
         this.clock = clock;
         this.evidence = new EvidenceTickets(clock);
         this.principal = principal;

@@ -1,5 +1,6 @@
 package dev.kerbex.store;
 
+import dev.kerbex.jose.JtiReplays;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,7 @@ import org.jboss.logging.Logger;
  * anyway. The primary key makes "first seen" atomic across replicas: an INSERT that conflicts is a replay.
  */
 @ApplicationScoped
-public class ReplayStore {
+public class ReplayStore implements JtiReplays {
     private static final Logger LOG = Logger.getLogger(ReplayStore.class);
 
     private final AgroalDataSource dataSource;

@@ -1,5 +1,6 @@
 package dev.kerbex.tenant;
 
+import dev.kerbex.jose.JwsAlgorithms;
 import java.util.List;
 import java.util.Set;
 
@@ -9,10 +10,9 @@ import java.util.Set;
  */
 public record TrustedIssuer(String issuer, String jwksUri, Set<String> algorithms) {
     /** When the declaration names none. */
-    public static final Set<String> DEFAULT_ALGORITHMS = Set.of("ES256", "RS256");
+    public static final Set<String> DEFAULT_ALGORITHMS = JwsAlgorithms.TRUSTED_ISSUER_DEFAULT;
     /** What a declaration may name: asymmetric signatures only, never {@code none} nor HMAC. */
-    public static final Set<String> PERMITTED_ALGORITHMS = Set.of("ES256", "ES384", "ES512", "RS256", "RS384", "RS512",
-            "PS256", "PS384", "PS512");
+    public static final Set<String> PERMITTED_ALGORITHMS = JwsAlgorithms.TRUSTED_ISSUER_DECLARABLE;
 
     public TrustedIssuer {
         algorithms = Set.copyOf(algorithms);

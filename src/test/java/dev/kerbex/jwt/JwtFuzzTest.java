@@ -3,10 +3,11 @@ package dev.kerbex.jwt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.kerbex.client.ClientAssertionVerifier;
+import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.exchange.VerificationContext;
 import dev.kerbex.protocol.OAuthException;
 import dev.kerbex.protocol.TokenType;
-import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.tenant.Tenant;
 import dev.kerbex.tenant.TenantSnapshot;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.lang.JoseException;
 
 /**
- * Issue 10 fuzzing of JWT parsing: the compact serialization, the JOSE header ({@link JoseHeaders}) and the claims, as
+ * Issue 10 fuzzing of JWT parsing: the compact serialization, the JOSE header ({@link dev.kerbex.jose.JoseHeaders}) and the claims, as
  * the three verifiers read them (subject and actor tokens, introspection's own-token check, DPoP proofs, client
  * assertions). The contract: a refusal is an {@link OAuthException} (or, for {@code ownToken}, a refusal text),
  * nothing else escapes. {@link #signedSubjectToken} signs the fuzzed header and claims with the tenant's own key so
@@ -99,7 +100,7 @@ class JwtFuzzTest {
         } catch (OAuthException e) {
             assertThat(e.description()).startsWith("subject_token: ");
         }
-        JwtSubjectVerifier.OwnToken own = SUBJECTS.ownToken("acme", token);
+        OwnToken own = SUBJECTS.ownToken("acme", token);
         assertThat(own.claims() == null).isEqualTo(own.refusal() != null);
         try {
             DPOP.verify(List.of(token), "POST", URL, "acme");

@@ -319,7 +319,7 @@ class JwtSubjectVerifierTest {
         jws.setHeader("typ", "at+jwt");
         jws.setKey(es256.toECPrivateKey());
 
-        JwtSubjectVerifier.OwnToken own = verifier.ownToken("acme", jws.getCompactSerialization());
+        OwnToken own = verifier.ownToken("acme", jws.getCompactSerialization());
 
         assertThat(own.refusal()).isNull();
         assertThat(own.subject()).isEqualTo("alice");

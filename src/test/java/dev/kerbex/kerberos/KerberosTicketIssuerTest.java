@@ -33,7 +33,7 @@ class KerberosTicketIssuerTest {
     static final String POSTGRES = "postgres/db.corp.example@CORP.EXAMPLE";
     static final Tenant.S4uSettings S4U = new Tenant.S4uSettings("HTTP/kerbex.corp.example@CORP.EXAMPLE",
             "/nonexistent/kerbex.keytab", "CORP.EXAMPLE");
-    final KerberosTicketIssuer issuer = new KerberosTicketIssuer((KerbexConfig) null);
+    final KerberosTicketIssuer issuer = new KerberosTicketIssuer((KerbexConfig) null, java.time.Clock.systemUTC());
 
     @Test
     void issueWhenTenantHasNoS4uIdentityThenInvalidRequest() {

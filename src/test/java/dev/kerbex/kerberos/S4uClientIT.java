@@ -32,7 +32,8 @@ class S4uClientIT {
     @BeforeAll
     static void startRealm() throws Exception {
         realm = S4uRealm.shared();
-        client = new S4uClient(S4uRealm.KERBEX, realm.keytab("kerbex"), realm.krb5Conf(), java.time.Duration.ofSeconds(3));
+        client = new S4uClient(S4uRealm.KERBEX, realm.keytab("kerbex"), realm.krb5Conf(), java.time.Duration.ofSeconds(3),
+                java.time.Clock.systemUTC());
     }
 
     @AfterAll
@@ -103,7 +104,8 @@ class S4uClientIT {
     @Order(4)
     void obtainWhenSameUserAgainThenOneProtocolTransitionAndAFreshTicketEachTime() throws Exception {
         S4uClient fresh = new S4uClient(S4uRealm.KERBEX, realm.keytab("kerbex"), realm.krb5Conf(),
-                java.time.Duration.ofSeconds(3));
+                java.time.Duration.ofSeconds(3),
+                java.time.Clock.systemUTC());
         Path kdcLog = realm.krb5Conf().resolveSibling("kdc.log");
         long selfBefore = count(kdcLog, "PROTOCOL-TRANSITION s4u-client=alice@S4U.TEST");
         long proxyBefore = count(kdcLog, "CONSTRAINED-DELEGATION s4u-client=alice@S4U.TEST");
@@ -141,7 +143,8 @@ class S4uClientIT {
     @Order(5)
     void obtainWhenPrincipalLacksProtocolTransitionThenRefusedAndExplained() throws Exception {
         S4uClient noProto = new S4uClient(S4uRealm.NO_PROTOCOL_TRANSITION, realm.keytab("noproto"), realm.krb5Conf(),
-                java.time.Duration.ofSeconds(3));
+                java.time.Duration.ofSeconds(3),
+                java.time.Clock.systemUTC());
         assertThatThrownBy(() -> noProto.obtain(S4uRealm.ALICE, S4uRealm.POSTGRES, IN_AN_HOUR))
                 .isInstanceOfSatisfying(S4uException.class,
                         e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.PROTOCOL_TRANSITION_REFUSED))

@@ -1,4 +1,4 @@
-package dev.kerbex.jwt;
+package dev.kerbex.jose;
 
 import java.security.Key;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -7,7 +7,8 @@ import org.jose4j.lang.JoseException;
 
 /**
  * The one place where Kerbex checks a JWS signature: subject and actor tokens (the tenant's own, and trusted issuers'
- * whose keys RemoteJwks fetched), DPoP proofs and client assertions all go through {@link #verify}.
+ * whose keys RemoteJwks fetched), DPoP proofs and client assertions all go through {@link JwsPipeline}, which calls
+ * {@link #verify}.
  *
  * <p><b>ECDSA malleability, and why both forms are accepted.</b> When (r, s) is a valid ES256/384/512 signature, so
  * is (r, n − s): a second JWS string for the same header and claims, which only the holder of the first can make.
@@ -24,7 +25,7 @@ import org.jose4j.lang.JoseException;
  * </ul>
  * {@code JwsSignaturesTest} and the verifiers' tests check each of these with the twin of a real signature.
  */
-final class JwsSignatures {
+public final class JwsSignatures {
     private JwsSignatures() {
     }
 
@@ -33,7 +34,7 @@ final class JwsSignatures {
      *
      * @throws JoseException when jose4j cannot run the check at all (a key that does not fit alg)
      */
-    static boolean verify(JsonWebSignature jws, String alg, Key key) throws JoseException {
+    public static boolean verify(JsonWebSignature jws, String alg, Key key) throws JoseException {
         jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, alg));
         jws.setKey(key);
         return jws.verifySignature();

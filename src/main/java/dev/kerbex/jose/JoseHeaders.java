@@ -1,11 +1,12 @@
-package dev.kerbex.jwt;
+package dev.kerbex.jose;
 
 import java.util.List;
 import org.jose4j.jws.JsonWebSignature;
 
 /**
  * jose4j reads string header members with a plain cast: {@code {"alg": 5}} would throw a ClassCastException
- * from {@code getAlgorithmHeaderValue()} — a 500 for a client's malformed token. Every verifier checks this first.
+ * from {@code getAlgorithmHeaderValue()} — a 500 for a client's malformed token. {@link JwsToken#parse} checks this
+ * before anything reads the header.
  */
 final class JoseHeaders {
     private static final List<String> STRING_MEMBERS = List.of("alg", "kid", "typ", "cty", "jku", "x5u");

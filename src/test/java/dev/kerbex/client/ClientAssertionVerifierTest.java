@@ -1,4 +1,4 @@
-package dev.kerbex.jwt;
+package dev.kerbex.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
