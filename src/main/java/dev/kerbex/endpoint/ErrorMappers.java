@@ -79,10 +79,33 @@ public final class ErrorMappers {
     /** A bug, never a client's doing: logged in full here, a bare 500 for the client. */
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        String unavailable = databaseUnavailable(e);
+        if (unavailable != null) {
+            // The pool ran dry or the database went away below a path that does not wrap it (issue 10): a fault of
+            // the environment, not a bug, so 503 and one WARN line, not an ERROR with a stack trace.
+            LOG.warnf("database unavailable: %s", unavailable);
+            return oauth(new OAuthException(OAuthErrorCode.TEMPORARILY_UNAVAILABLE,
+                    "service temporarily unavailable, retry later"));
+        }
         LOG.error("unexpected failure", e);
         return Response.serverError().type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Map.of("error", "server_error", "error_description", "internal error; see the server log"))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    /**
+     * The message of an SQL failure in {@code e}'s causes that says the database cannot be reached now (a
+     * connection-class SQLSTATE {@code 08…}, a transient connection failure, or Agroal's acquisition timeout), else null.
+     */
+    static String databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || (t instanceof java.sql.SQLException sql && ((sql.getSQLState() != null && sql.getSQLState().startsWith("08"))
+                            || String.valueOf(sql.getMessage()).contains("acquisition timeout")))) {
+                return t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return null;
     }
 
     static Response problem(Response.StatusType status, String title, String detail) {

@@ -61,8 +61,21 @@ public class HttpHardening {
     }
 
     private void headers(RoutingContext ctx) {
-        String path = ctx.request().path();
-        boolean ssl = ctx.request().isSSL();
+        HttpServerRequest request = ctx.request();
+        if (request.headers().contains(HttpHeaders.CONTENT_LENGTH) && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            // What the framing decoder refuses on HTTP/1.1 (HttpFraming), here for HTTP/1.0, whose Content-Length
+            // Netty leaves beside a chunked Transfer-Encoding: RFC 9112 §6.1, refuse and close.
+            LOG.warnf("%s %s from %s: both Content-Length and Transfer-Encoding; refused and the connection closed",
+                    request.method(), request.path(), source(request));
+            refuse(request, 400, HttpFraming.CONFLICT, true);
+            return;
+        }
+        if (!HttpFraming.guarded(request)) {
+            // A connection still framed by Vert.x's own decoder: one answer, then closed (RFC 9112 §6.1).
+            ctx.addEndHandler(v -> request.connection().close());
+        }
+        String path = request.path();
+        boolean ssl = request.isSSL();
         boolean noStore = isOAuth(path) || (path != null && path.startsWith("/admin/"));
         ctx.addHeadersEndHandler(v -> {
             HttpServerResponse response = ctx.response();
@@ -199,15 +212,27 @@ public class HttpHardening {
 
     /** Answers {@code status} in the endpoint's format; a refused body's connection is closed, not read to its end. */
     static void refuse(RoutingContext ctx, int status, String description) {
-        HttpServerResponse response = ctx.response();
+        refuse(ctx.request(), status, description, false);
+    }
+
+    /**
+     * Answers {@code status} in the endpoint's format: RFC 6749 §5.2 JSON with no-store on the OAuth endpoints,
+     * problem+json elsewhere. The connection is closed after the answer when {@code close}, on 408 and 413, and when
+     * the body was not read to its end.
+     */
+    static void refuse(HttpServerRequest request, int status, String description, boolean close) {
+        HttpServerResponse response = request.response();
         if (response.ended() || response.headWritten()) {
-            ctx.request().connection().close();
+            request.connection().close();
             return;
         }
-        boolean close = status == 408 || status == 413 || !ctx.request().isEnded();
-        String path = ctx.request().path();
+        boolean closing = close || status == 408 || status == 413 || !request.isEnded();
+        String path = path(request);
         // Set here too: a failure before the header route ran (an unparsable Host) skips its headers-end hook.
         response.putHeader("X-Content-Type-Options", "nosniff");
+        if (!response.headers().contains(RequestIds.HEADER)) {
+            response.putHeader(RequestIds.HEADER, RequestIds.idFor(request.getHeader(RequestIds.HEADER)));
+        }
         if (isOAuth(path)) {
             // RFC 6749 §5.2 has no code for an unreadable request but invalid_request; 5xx are the server's.
             String code = status >= 500 ? (status == 503 ? "temporarily_unavailable" : "server_error") : "invalid_request";
@@ -216,25 +241,38 @@ public class HttpHardening {
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                     .putHeader("Pragma", "no-cache");
-            body(response, close, "{\"error\":\"" + code + "\",\"error_description\":\"" + description + "\"}", ctx);
+            body(request, closing, "{\"error\":\"" + code + "\",\"error_description\":\"" + description + "\"}");
         } else {
             response.setStatusCode(status)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json");
-            body(response, close, "{\"type\":\"about:blank\",\"title\":\"" + title(status) + "\",\"status\":" + status
-                    + ",\"detail\":\"" + description + "\"}", ctx);
+            if (path != null && path.startsWith("/admin/")) {
+                response.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+            }
+            body(request, closing, "{\"type\":\"about:blank\",\"title\":\"" + title(status) + "\",\"status\":" + status
+                    + ",\"detail\":\"" + description + "\"}");
         }
     }
 
-    private static void body(HttpServerResponse response, boolean close, String json, RoutingContext ctx) {
+    private static void body(HttpServerRequest request, boolean close, String json) {
+        HttpServerResponse response = request.response();
         if (close) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
-            response.end(json).onComplete(v -> ctx.request().connection().close());
+            response.end(json).onComplete(v -> request.connection().close());
         } else {
             response.end(json);
         }
     }
 
-    private static String describe(int status) {
+    /** The request's path, or null when it cannot be read. */
+    static String path(HttpServerRequest request) {
+        try {
+            return request.path();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String describe(int status) {
         return switch (status) {
             case 400 -> "request: malformed";
             case 404 -> "no such resource";
@@ -264,7 +302,7 @@ public class HttpHardening {
         };
     }
 
-    private static String source(HttpServerRequest request) {
+    static String source(HttpServerRequest request) {
         return request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress();
     }
 }

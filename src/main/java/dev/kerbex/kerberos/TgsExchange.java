@@ -135,6 +135,10 @@ final class TgsExchange {
         if (part.nonce() != body.getNonce()) {
             throw new S4uException(S4uException.Kind.OTHER, step + ": the KDC's answer does not match the request (nonce)", null);
         }
+        if (rep.getCname() == null || rep.getCrealm() == null || rep.getTicket() == null) {
+            // Kerby decodes a TGS-REP without these (they are not optional in RFC 4120 §5.4.2): refuse, never an NPE.
+            throw new S4uException(S4uException.Kind.OTHER, step + ": the KDC's answer names no client or ticket", null);
+        }
         String client = rep.getCname().getName() + "@" + rep.getCrealm();
         return new Reply(rep.getTicket(), part, client);
     }

@@ -56,7 +56,7 @@ class HttpHardeningTest {
 
     @Test
     void exchangeWhenHttp2CleartextUpgradeThenStillServed() throws Exception {
-        // The JDK client upgrades to h2c; later requests are HTTP/2 streams, whose bodies quarkus-rest reads itself.
+        // The JDK client asks to upgrade to h2c; h2c is off (HttpFraming), so it stays on HTTP/1.1 and is served.
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         for (int i = 0; i < 3; i++) {
             java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(

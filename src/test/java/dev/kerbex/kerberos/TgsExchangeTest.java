@@ -157,6 +157,37 @@ class TgsExchangeTest {
                 .hasMessageContaining("could not be decoded");
     }
 
+    @Test
+    void exchangeWhenKdcReplyHasNoClientNameThenOtherNotANullPointer() throws Exception {
+        TgsExchange.Tgt tgt = tgt();
+        serve(request -> {
+            try {
+                TgsReq req = (TgsReq) org.apache.kerby.kerberos.kerb.KrbCodec.decodeMessage(java.nio.ByteBuffer.wrap(request));
+                org.apache.kerby.kerberos.kerb.type.kdc.EncTgsRepPart part = new org.apache.kerby.kerberos.kerb.type.kdc.EncTgsRepPart();
+                part.setKey(tgt.sessionKey());
+                part.setLastReq(new org.apache.kerby.kerberos.kerb.type.base.LastReq());
+                part.setNonce(req.getReqBody().getNonce());
+                part.setFlags(new org.apache.kerby.kerberos.kerb.type.ticket.TicketFlags());
+                part.setAuthTime(new KerberosTime(System.currentTimeMillis() / 1000 * 1000));
+                part.setEndTime(new KerberosTime(System.currentTimeMillis() / 1000 * 1000 + 60_000));
+                part.setSrealm("EXAMPLE.TEST");
+                part.setSname(new PrincipalName(KERBEX, NameType.NT_SRV_INST));
+                org.apache.kerby.kerberos.kerb.type.kdc.TgsRep rep = new org.apache.kerby.kerberos.kerb.type.kdc.TgsRep();
+                rep.setTicket(tgt.ticket());
+                rep.setEncryptedEncPart(org.apache.kerby.kerberos.kerb.crypto.EncryptionHandler.encrypt(part.encode(),
+                        tgt.sessionKey(), org.apache.kerby.kerberos.kerb.type.base.KeyUsage.TGS_REP_ENCPART_SESSKEY));
+                // no cname, no crealm
+                return rep.encode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        assertThatThrownBy(() -> exchange(Duration.ofSeconds(2)).s4u2self(tgt, USER, TARGET, Instant.now().plusSeconds(60)))
+                .isInstanceOfSatisfying(S4uException.class, e -> assertThat(e.kind()).isEqualTo(S4uException.Kind.OTHER))
+                .hasMessage("S4U2Self: the KDC's answer names no client or ticket");
+    }
+
     private static void daemon(Runnable task) {
         Thread t = new Thread(task, "scripted-kdc");
         t.setDaemon(true);
