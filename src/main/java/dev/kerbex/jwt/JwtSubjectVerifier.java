@@ -15,6 +15,7 @@ import dev.kerbex.store.StoreUnavailableException;
 import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.tenant.TrustedIssuer;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.kerbex.observability.JwksStatus;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,8 +121,8 @@ public class JwtSubjectVerifier implements SubjectVerifier {
 
     @Inject
     public JwtSubjectVerifier(SigningKeys signingKeys, IssuerUrls urls, RevocationStore revocations,
-            VerifiedJwts verified) {
-        this(signingKeys::publishedJwks, urls::issuer, Clock.systemUTC(), revocations::isRevoked, verified);
+            VerifiedJwts verified, JwksStatus jwksStatus) {
+        this(signingKeys::publishedJwks, urls::issuer, Clock.systemUTC(), revocations::isRevoked, verified, jwksStatus);
     }
 
     JwtSubjectVerifier(PublishedKeys published, Function<String, String> issuerOf, Clock clock) {
@@ -134,6 +135,11 @@ public class JwtSubjectVerifier implements SubjectVerifier {
 
     JwtSubjectVerifier(PublishedKeys published, Function<String, String> issuerOf, Clock clock, Revocations revocations,
             VerifiedJwts verified) {
+        this(published, issuerOf, clock, revocations, verified, JwksStatus.UNOBSERVED);
+    }
+
+    private JwtSubjectVerifier(PublishedKeys published, Function<String, String> issuerOf, Clock clock,
+            Revocations revocations, VerifiedJwts verified, JwksStatus jwksStatus) {
         this.verified = verified;
         this.revocations = revocations;
         this.published = published;
@@ -141,7 +147,7 @@ public class JwtSubjectVerifier implements SubjectVerifier {
         this.clock = clock;
         this.keys = Caffeine.newBuilder().expireAfterWrite(KEYS_CACHED_FOR).maximumSize(10_000)
                 .ticker(ticker(clock)).build();
-        this.remote = new RemoteJwks(clock);
+        this.remote = new RemoteJwks(clock, jwksStatus);
     }
 
     @Override
