@@ -21,6 +21,7 @@ import dev.kerbex.store.StoreUnavailableException;
 import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.tenant.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
+import dev.kerbex.observability.ExchangeMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -51,11 +52,12 @@ public class TokenExchange {
     private final IssuerUrls urls;
     private final MeterRegistry metrics;
     private final DpopProofVerifier dpop;
+    private final ExchangeMetrics exchangeMetrics;
     private final Clock clock;
 
     public TokenExchange(TenantDirectory tenants, ClientAuthenticator clients, RateLimiter rateLimiter,
             Instance<SubjectVerifier> verifiers, Instance<TokenIssuer> issuers, AuditTrail audit, IssuerUrls urls,
-            MeterRegistry metrics, DpopProofVerifier dpop) {
+            MeterRegistry metrics, DpopProofVerifier dpop, ExchangeMetrics exchangeMetrics) {
         this.tenants = tenants;
         this.clients = clients;
         this.rateLimiter = rateLimiter;
@@ -65,6 +67,7 @@ public class TokenExchange {
         this.urls = urls;
         this.metrics = metrics;
         this.dpop = dpop;
+        this.exchangeMetrics = exchangeMetrics;
         this.clock = Clock.systemUTC();
     }
 
@@ -106,10 +109,10 @@ public class TokenExchange {
         if (replayed != null) {
             // The token was signed but never leaves; the row says why, and names no jti.
             OAuthException refusal = replays.refusalFor(replayed);
-            count(in.tenantId(), "refused", refusal.code().code());
+            count(draft, "refused", refusal.code());
             throw refusal;
         }
-        count(in.tenantId(), "issued", "none");
+        count(draft, "issued", null);
         return response;
     }
 
@@ -256,8 +259,10 @@ public class TokenExchange {
     }
 
     /** {@code kerbex_token_exchanges_total{tenant, outcome, error}}: the decisions, for dashboards and alerts. */
-    private void count(String tenant, String outcome, String error) {
-        metrics.counter("kerbex.token.exchanges", "tenant", tenant, "outcome", outcome, "error", error).increment();
+    private void count(AuditDraft draft, String outcome, OAuthErrorCode error) {
+        metrics.counter("kerbex.token.exchanges", "tenant", draft.tenantId(), "outcome", outcome, "error",
+                error == null ? "none" : error.code()).increment();
+        exchangeMetrics.record(draft.tenantId(), draft.request(), outcome, error, System.nanoTime() - draft.startedNanos());
     }
 
     /**
@@ -268,18 +273,17 @@ public class TokenExchange {
     private OAuthException recordRefusal(AuditDraft draft, OAuthException e, PendingReplays replays) {
         if (!e.audited() && replays.claims().isEmpty()) {
             // A throttled guess after the first of its window: audited once per window, not once per guess.
-            count(draft.tenantId(), "refused", e.code().code());
+            count(draft, "refused", e.code());
             return e;
         }
         try {
             ReplayClaim replayed = audit.commit(replays.claims(), refusalEvent(draft, e),
                     claim -> refusalEvent(draft, replays.refusalFor(claim)));
             OAuthException answer = replayed == null ? e : replays.refusalFor(replayed);
-            count(draft.tenantId(), answer.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? "error" : "refused",
-                    answer.code().code());
+            count(draft, answer.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? "error" : "refused", answer.code());
             return answer;
         } catch (StoreUnavailableException auditDown) {
-            count(draft.tenantId(), "error", OAuthErrorCode.TEMPORARILY_UNAVAILABLE.code());
+            count(draft, "error", OAuthErrorCode.TEMPORARILY_UNAVAILABLE);
             LOG.errorf("request %s: refusal (%s) could not be audited: %s", draft.requestId(), e.code().code(),
                     auditDown.getMessage());
             return e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? e : unavailable(auditDown);
