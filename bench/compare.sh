@@ -9,7 +9,7 @@
 # Environment: THREADS (1,4,8,16), WARMUP (10 s), MEASURE (15 s) per point, SUBJECTS (64 distinct subject tokens per
 # JWT path), INVERSE (1; 0 skips the S4U path and its realm), KEYCLOAK (1; 0 skips it), KC_JAVA_HOME (Temurin 25: Keycloak
 # 26 needs 21+), SERVICE_JVM_OPTS (Kerbex's JVM), TITLE (the chart's title), SKIP_BUILD=1 (reuse target/).
-# Ports (loopback): PostgreSQL 28432, Kerbex 28080, Keycloak 28180 (management 28190), LDAP/KDC 28389/28390.
+# Ports (loopback): PostgreSQL 28432, Kerbex 28080 (management 28090), Keycloak 28180 (management 28190), LDAP/KDC 28389/28390.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jdk=${1:-${JAVA_HOME:-}}
@@ -97,7 +97,7 @@ log "starting Kerbex on 127.0.0.1:$kerbex_port: $("$java_bin" -version 2>&1 | he
 env QUARKUS_DATASOURCE_JDBC_URL="$jdbc" QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres \
   KERBEX_KEY_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)" KERBEX_PUBLIC_URL="http://127.0.0.1:$kerbex_port" \
   KERBEX_KERBEROS_KEYTABS="$keytabs" "${kerbex_krb5[@]}" KERBEX_BOOTSTRAP_FILE="$work/tenants.json" \
-  KERBEX_DEMO_ENABLED=false QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$kerbex_port \
+  KERBEX_DEMO_ENABLED=false QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$kerbex_port QUARKUS_MANAGEMENT_PORT=$((kerbex_port + 10)) \
   "$java_bin" ${SERVICE_JVM_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$work/kerbex.log" 2>&1 &
 kerbex_pid=$!
 
@@ -126,7 +126,7 @@ if [ "$keycloak" = 1 ]; then
   kc_java=$(ps --ppid "$kc_pid" -o pid=,comm= | awk '$2 == "java" {print $1; exit}')
   kc_args=(keycloak="http://127.0.0.1:$kc_port" keycloak.pid="${kc_java:-$kc_pid}")
 fi
-wait_for "http://127.0.0.1:$kerbex_port/q/health/ready" 180 Kerbex "$kerbex_pid"
+wait_for "http://127.0.0.1:$((kerbex_port + 10))/q/health/ready" 180 Kerbex "$kerbex_pid"
 
 title=${TITLE:-"$(date -u +%Y-%m-%d): Kerbex on $("$java_bin" -version 2>&1 | head -1 | tr -d '"'), Keycloak $kc_version on \
 $("$kc_java_home/bin/java" -version 2>&1 | head -1 | tr -d '"'), PostgreSQL 17.6 fsync+synchronous_commit on, \

@@ -34,11 +34,11 @@ grep -E '^(server_version|fsync|synchronous_commit|commit_delay|commit_siblings)
 echo "service: KERBEX_CRYPTO_PROVIDER=${KERBEX_CRYPTO_PROVIDER:-default} KERBEX_COMMITS_BATCH=${KERBEX_COMMITS_BATCH:-default} app=$app"
 QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://127.0.0.1:15433/postgres QUARKUS_DATASOURCE_USERNAME=postgres \
   QUARKUS_DATASOURCE_PASSWORD=postgres KERBEX_KEY_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64) \
-  KERBEX_KERBEROS_KEYTABS="$work/bench.keytab" KERBEX_BOOTSTRAP_FILE="$work/tenants.json" QUARKUS_HTTP_PORT=18081 \
+  KERBEX_KERBEROS_KEYTABS="$work/bench.keytab" KERBEX_BOOTSTRAP_FILE="$work/tenants.json" QUARKUS_HTTP_PORT=18081 QUARKUS_MANAGEMENT_PORT=18091 \
   "$java_bin" ${SERVICE_JVM_OPTS:-} -jar "$app/quarkus-run.jar" > "$work/service.log" 2>&1 &
 service=$!
-for _ in $(seq 1 90); do curl -sf http://127.0.0.1:18081/q/health/ready > /dev/null && break; sleep 1; done
-curl -s http://127.0.0.1:18081/q/metrics | grep '^kerbex_crypto_provider_info' || true
+for _ in $(seq 1 90); do curl -sf http://127.0.0.1:18091/q/health/ready > /dev/null && break; sleep 1; done
+curl -s http://127.0.0.1:18091/q/metrics | grep '^kerbex_crypto_provider_info' || true
 cpu_ticks() { awk '{print $14 + $15}' /proc/$service/stat; }
 hz=$(getconf CLK_TCK)
 java -cp "$cp" dev.kerbex.bench.TokenEndpointLoad run http://127.0.0.1:18081 3000 8 > /dev/null   # warm-up

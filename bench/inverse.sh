@@ -30,10 +30,10 @@ java -cp "$cp" dev.kerbex.bench.InverseExchangeLoad prepare "$work" "$work/realm
 "$java_bin" -version 2>&1 | head -1
 KERBEX_KERBEROS_KEYTABS="$work/realm/kerbex.keytab" KERBEX_KERBEROS_KRB5_CONF="$work/realm/krb5.conf" \
   KERBEX_BOOTSTRAP_FILE="$work/tenants.json" KERBEX_EMBEDDED_DB_DIR="$work/pg" KERBEX_DEMO_ENABLED=false \
-  QUARKUS_HTTP_PORT=$port "$java_bin" ${SERVICE_JVM_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
+  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 10)) "$java_bin" ${SERVICE_JVM_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
 service=$!
 for _ in $(seq 1 60); do
-  curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null && break
+  curl -sf "http://127.0.0.1:$((port + 10))/q/health/ready" > /dev/null && break
   sleep 1
 done
 run() {

@@ -15,12 +15,12 @@ rm -rf "$work"
 java -cp "$cp" dev.kerbex.bench.TokenEndpointLoad prepare "$work"
 "$java_bin" -version 2>&1 | head -1
 KERBEX_KERBEROS_KEYTABS="$work/bench.keytab" KERBEX_BOOTSTRAP_FILE="$work/tenants.json" \
-  KERBEX_EMBEDDED_DB_DIR="$work/pg" QUARKUS_HTTP_PORT=18080 \
+  KERBEX_EMBEDDED_DB_DIR="$work/pg" QUARKUS_HTTP_PORT=18080 QUARKUS_MANAGEMENT_PORT=18090 \
   "$java_bin" -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
 service=$!
 trap 'kill $service 2>/dev/null || true; wait $service 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
-  curl -sf http://127.0.0.1:18080/q/health/ready > /dev/null && break
+  curl -sf http://127.0.0.1:18090/q/health/ready > /dev/null && break
   sleep 1
 done
 # A warm-up pass, then the measured one.

@@ -6,6 +6,7 @@ import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.store.DbText;
 import dev.kerbex.store.ReplayClaim;
 import dev.kerbex.store.ReplayStore;
+import dev.kerbex.observability.KerbexMeters;
 import dev.kerbex.store.StoreUnavailableException;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.hibernate.orm.panache.Panache;
@@ -56,6 +57,7 @@ public class AuditTrail {
                 c.commit();
             }
         } catch (SQLException ex) {
+            KerbexMeters.auditWriteFailure();
             throw new StoreUnavailableException("audit trail", ex);
         }
     }
@@ -79,13 +81,19 @@ public class AuditTrail {
      * @throws StoreUnavailableException when the rows could not be made durable
      */
     public ReplayClaim commit(List<ReplayClaim> claims, AuditEvent event, Function<ReplayClaim, AuditEvent> onReplay) {
-        return batcher.commit(new CommitBatcher.Unit(List.copyOf(claims), event, onReplay));
+        try {
+            return batcher.commit(new CommitBatcher.Unit(List.copyOf(claims), event, onReplay));
+        } catch (StoreUnavailableException e) {
+            KerbexMeters.auditWriteFailure();
+            throw e;
+        }
     }
 
     /** Writes one unit's rows on {@code c} (no commit): the replayed claim or null, as {@link #commit}. */
     ReplayClaim write(Connection c, CommitBatcher.Unit unit) throws SQLException {
         for (ReplayClaim claim : unit.claims()) {
             if (!ReplayStore.insert(c, claim)) {
+                KerbexMeters.replayHit(claim.kind());
                 insert(c, unit.onReplay().apply(claim));
                 return claim;
             }

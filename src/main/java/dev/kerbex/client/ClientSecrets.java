@@ -44,8 +44,10 @@ public final class ClientSecrets {
             return true;
         }
         boolean ok;
+        long started = System.nanoTime();
         try {
             ok = BcryptUtil.matches(secret, storedHash);
+            dev.kerbex.observability.KerbexMeters.bcryptCheck(ok, System.nanoTime() - started);
         } catch (RuntimeException malformedHash) {
             ok = false;
         }

@@ -15,6 +15,8 @@ import java.util.UUID;
 final class AuditDraft {
     private final ExchangeInput input;
     private final Instant now;
+    /** For the latency histogram (observability/ExchangeMetrics). */
+    private final long startedNanos = System.nanoTime();
     private TokenRequest request;
     private String clientId;
     private String subject;
@@ -35,6 +37,14 @@ final class AuditDraft {
 
     String requestId() {
         return input.requestId();
+    }
+
+    TokenRequest request() {
+        return request;
+    }
+
+    long startedNanos() {
+        return startedNanos;
     }
 
     void request(TokenRequest r) {

@@ -20,6 +20,7 @@ import dev.kerbex.store.StoreUnavailableException;
 import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.directory.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
+import dev.kerbex.observability.ExchangeMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -73,6 +74,7 @@ public class TokenExchange {
     private final IssuerUrls urls;
     private final MeterRegistry metrics;
     private final DpopVerifier dpop;
+    private final ExchangeMetrics exchangeMetrics;
     private final Clock clock;
 
     @Inject
@@ -96,6 +98,7 @@ public class TokenExchange {
         this.urls = urls;
         this.metrics = metrics;
         this.dpop = dpop;
+        this.exchangeMetrics = new ExchangeMetrics(metrics);
         this.clock = clock;
     }
 
@@ -137,10 +140,10 @@ public class TokenExchange {
         if (replayed != null) {
             // The token was signed but never leaves; the row says why, and names no jti.
             OAuthException refusal = replays.refusalFor(replayed);
-            count(in.tenantId(), "refused", refusal.code().code());
+            count(draft, "refused", refusal.code());
             throw refusal;
         }
-        count(in.tenantId(), "issued", "none");
+        count(draft, "issued", null);
         return response;
     }
 
@@ -287,8 +290,10 @@ public class TokenExchange {
     }
 
     /** {@code kerbex_token_exchanges_total{tenant, outcome, error}}: the decisions, for dashboards and alerts. */
-    private void count(String tenant, String outcome, String error) {
-        metrics.counter("kerbex.token.exchanges", "tenant", tenant, "outcome", outcome, "error", error).increment();
+    private void count(AuditDraft draft, String outcome, OAuthErrorCode error) {
+        metrics.counter("kerbex.token.exchanges", "tenant", draft.tenantId(), "outcome", outcome, "error",
+                error == null ? "none" : error.code()).increment();
+        exchangeMetrics.record(draft.tenantId(), draft.request(), outcome, error, System.nanoTime() - draft.startedNanos());
     }
 
     /**
@@ -299,18 +304,17 @@ public class TokenExchange {
     private OAuthException recordRefusal(AuditDraft draft, OAuthException e, PendingReplays replays) {
         if (!e.audited() && replays.claims().isEmpty()) {
             // A throttled guess after the first of its window: audited once per window, not once per guess.
-            count(draft.tenantId(), "refused", e.code().code());
+            count(draft, "refused", e.code());
             return e;
         }
         try {
             ReplayClaim replayed = audit.commit(replays.claims(), refusalEvent(draft, e),
                     claim -> refusalEvent(draft, replays.refusalFor(claim)));
             OAuthException answer = replayed == null ? e : replays.refusalFor(replayed);
-            count(draft.tenantId(), answer.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? "error" : "refused",
-                    answer.code().code());
+            count(draft, answer.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? "error" : "refused", answer.code());
             return answer;
         } catch (StoreUnavailableException auditDown) {
-            count(draft.tenantId(), "error", OAuthErrorCode.TEMPORARILY_UNAVAILABLE.code());
+            count(draft, "error", OAuthErrorCode.TEMPORARILY_UNAVAILABLE);
             LOG.errorf("request %s: refusal (%s) could not be audited: %s", draft.requestId(), e.code().code(),
                     auditDown.getMessage());
             return e.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? e : unavailable(auditDown);

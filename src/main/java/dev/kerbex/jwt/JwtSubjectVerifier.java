@@ -19,6 +19,7 @@ import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.tenant.TenantSnapshot;
 import dev.kerbex.tenant.TrustedIssuer;
 import jakarta.enterprise.context.ApplicationScoped;
+import dev.kerbex.observability.JwksStatus;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -79,8 +80,8 @@ public class JwtSubjectVerifier implements SubjectVerifier {
 
     @Inject
     public JwtSubjectVerifier(SigningKeys signingKeys, IssuerUrls urls, RevocationStore revocations,
-            VerifiedJwts verified, Clock clock) {
-        this(signingKeys::publishedJwks, urls::issuer, clock, revocations::isRevoked, verified);
+            VerifiedJwts verified, Clock clock, JwksStatus jwksStatus) {
+        this(signingKeys::publishedJwks, urls::issuer, clock, revocations::isRevoked, verified, jwksStatus);
     }
 
     JwtSubjectVerifier(TenantPublicKeys.Published published, Function<String, String> issuerOf, Clock clock) {
@@ -94,12 +95,17 @@ public class JwtSubjectVerifier implements SubjectVerifier {
 
     JwtSubjectVerifier(TenantPublicKeys.Published published, Function<String, String> issuerOf, Clock clock,
             Revocations revocations, VerifiedJwts verified) {
+        this(published, issuerOf, clock, revocations, verified, JwksStatus.UNOBSERVED);
+    }
+
+    private JwtSubjectVerifier(TenantPublicKeys.Published published, Function<String, String> issuerOf, Clock clock,
+            Revocations revocations, VerifiedJwts verified, JwksStatus jwksStatus) {
         this.verified = verified;
         this.revocations = revocations;
         this.keys = new TenantPublicKeys(published, clock);
         this.issuerOf = issuerOf;
         this.clock = clock;
-        this.remote = new RemoteJwks(clock);
+        this.remote = new RemoteJwks(clock, jwksStatus);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.kerbex.observability.JwksStatus;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
@@ -64,8 +65,11 @@ class RemoteJwks {
     private final Clock clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    RemoteJwks(Clock clock) {
+    private final JwksStatus status;
+
+    RemoteJwks(Clock clock, JwksStatus status) {
         this.clock = clock;
+        this.status = status;
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -91,8 +95,10 @@ class RemoteJwks {
                     e.fetchedAt = now;
                     e.failure = null;
                     fresh = true;
+                    status.fetched(jwksUri, now);
                 } catch (UnavailableException ex) {
                     e.failure = ex.getMessage();
+                    status.failed(jwksUri, now, ex.getMessage());
                     fresh = false; // the cached keys lack this kid and the issuer could not be asked: 503, not a refusal
                     LOG.warnf("trusted issuer keys: %s", ex.getMessage());
                 }

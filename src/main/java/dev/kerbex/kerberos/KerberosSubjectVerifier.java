@@ -52,6 +52,11 @@ public class KerberosSubjectVerifier implements SubjectVerifier {
         this.verifier = new ApReqVerifier(keys, (key, expiresAt) -> replay.firstSeen(REPLAY_KIND, key, expiresAt), clock);
     }
 
+    /** For each principal in the keytabs, when its newest key was written (readiness: health/KeytabReadiness). */
+    public Map<String, java.time.Instant> keytabEntries() {
+        return keys.newestEntries();
+    }
+
     @Override
     public Set<TokenType> types() {
         return Set.of(TokenType.KERBEROS_AP_REQ);

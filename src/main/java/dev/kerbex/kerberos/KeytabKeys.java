@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
@@ -39,7 +41,7 @@ public final class KeytabKeys {
      * One key. {@code principal} is {@code name[/instance]@REALM}; {@code kvno8} marks an entry that
      * carries only the 8-bit kvno of the original format, which matches a ticket's kvno modulo 256.
      */
-    record Key(String principal, int enctype, int kvno, boolean kvno8, byte[] keyData) {
+    record Key(String principal, int enctype, int kvno, boolean kvno8, byte[] keyData, long writtenEpochSecond) {
 
         boolean matchesKvno(int ticketKvno) {
             return kvno == ticketKvno || (kvno8 && kvno == (ticketKvno & 0xff));
@@ -72,6 +74,17 @@ public final class KeytabKeys {
             names.add(key.principal());
         }
         return Collections.unmodifiableSet(names);
+    }
+
+    /** For each principal, when its newest entry was written into the keytab (the key's age, for health checks). */
+    public Map<String, Instant> newestEntries() {
+        refreshIfDue();
+        Map<String, Instant> newest = new TreeMap<>();
+        for (Key key : keys) {
+            newest.merge(key.principal(), Instant.ofEpochSecond(key.writtenEpochSecond()),
+                    (a, b) -> a.isAfter(b) ? a : b);
+        }
+        return Collections.unmodifiableMap(newest);
     }
 
     /**
@@ -214,7 +227,7 @@ public final class KeytabKeys {
             if (version == 0x02) {
                 in.getInt(); // name type
             }
-            in.getInt(); // timestamp
+            long written = Integer.toUnsignedLong(in.getInt()); // when the entry was written (seconds, unsigned)
             int kvno = in.get() & 0xff;
             boolean kvno8 = true;
             int enctype = in.getShort() & 0xffff;
@@ -232,7 +245,7 @@ public final class KeytabKeys {
                     kvno8 = false;
                 }
             }
-            return new Key(name + "@" + realm, enctype, kvno, kvno8, keyData);
+            return new Key(name + "@" + realm, enctype, kvno, kvno8, keyData, written);
         } catch (java.nio.BufferUnderflowException e) {
             throw new IOException("truncated keytab entry");
         }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import dev.kerbex.observability.KerbexMeters;
 import org.apache.kerby.asn1.Asn1FieldInfo;
 import org.apache.kerby.asn1.ExplicitField;
 import org.apache.kerby.asn1.type.Asn1Flags;
@@ -192,6 +193,8 @@ final class TgsExchange {
         List<String> failures = new ArrayList<>();
         int millis = (int) Math.max(1, timeout.toMillis());
         for (InetSocketAddress kdc : kdcs) {
+            long started = System.nanoTime();
+            String name = kdc.getHostString() + ":" + kdc.getPort();
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(kdc.getHostString(), kdc.getPort()), millis);
                 socket.setSoTimeout(millis);
@@ -202,11 +205,15 @@ final class TgsExchange {
                 DataInputStream in = new DataInputStream(socket.getInputStream());
                 int length = in.readInt();
                 if (length <= 0 || length > MAX_REPLY) {
+                    KerbexMeters.kdcCall(name, step, false, System.nanoTime() - started);
                     failures.add(kdc.getHostString() + ":" + kdc.getPort() + " sent a reply of " + length + " bytes");
                     continue;
                 }
-                return in.readNBytes(length);
+                byte[] reply = in.readNBytes(length);
+                KerbexMeters.kdcCall(name, step, true, System.nanoTime() - started);
+                return reply;
             } catch (IOException e) {
+                KerbexMeters.kdcCall(name, step, false, System.nanoTime() - started);
                 failures.add(kdc.getHostString() + ":" + kdc.getPort() + " " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : " " + e.getMessage()));
             }

@@ -29,6 +29,9 @@ public class ReplayStore implements JtiReplays {
     public boolean firstSeen(String kind, byte[] keyHash, Instant expiresAt) {
         try (Connection c = dataSource.getConnection()) {
             boolean fresh = insert(c, new ReplayClaim(kind, keyHash, expiresAt));
+            if (!fresh) {
+                dev.kerbex.observability.KerbexMeters.replayHit(kind);
+            }
             if (!c.getAutoCommit()) {
                 c.commit();
             }

@@ -21,7 +21,7 @@ class CryptoProviderStartupTest {
         String expected = setting.equals("jdk") ? "SunEC" : "AmazonCorrettoCryptoProvider";
 
         assertThat(Signature.getInstance("SHA256withECDSA").getProvider().getName()).isEqualTo(expected);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = dev.kerbex.testing.ManagementPort.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("kerbex_crypto_provider_info{provider=\"" + expected + "\"} 1.0");
     }
 }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kerbex.testing.KerbexTestResource;
+import dev.kerbex.testing.ManagementPort;
 import dev.kerbex.testing.RawHttp;
 import dev.kerbex.testing.TokenRequests;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -41,7 +42,7 @@ class HttpHardeningTest {
                 stalled.add(RawHttp.connect(RestAssured.port).send(stalledHead(TOKEN)));
             }
             // Bounded waits: a starved service would leave these hanging until the stalled reads time out.
-            int ready = CompletableFuture.supplyAsync(() -> given().get("/q/health/ready").statusCode())
+            int ready = CompletableFuture.supplyAsync(() -> ManagementPort.given().get("/q/health/ready").statusCode())
                     .get(30, TimeUnit.SECONDS);
             assertThat(ready).isEqualTo(200);
             int issued = CompletableFuture.supplyAsync(() -> TokenRequests.aliceForLedger().billing().post().statusCode())
@@ -150,7 +151,8 @@ class HttpHardeningTest {
         given().get("/tenants/" + KerbexTestResource.TENANT + "/oauth2/jwks").then().statusCode(200)
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Strict-Transport-Security", (String) null);
-        given().get("/q/health/live").then().statusCode(200).header("X-Content-Type-Options", "nosniff");
+        given().get("/.well-known/oauth-authorization-server/tenants/" + KerbexTestResource.TENANT).then().statusCode(200)
+                .header("X-Content-Type-Options", "nosniff");
         given().get("/openapi.yaml").then().statusCode(200).header("X-Content-Type-Options", "nosniff");
     }
 

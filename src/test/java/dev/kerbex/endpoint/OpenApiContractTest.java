@@ -11,6 +11,7 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.restassured.OpenApiValidationFilter;
 import dev.kerbex.testing.IssuedTokenRequests;
 import dev.kerbex.testing.KerbexTestResource;
+import dev.kerbex.testing.ManagementPort;
 import dev.kerbex.testing.TokenRequests;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -121,9 +122,10 @@ class OpenApiContractTest {
 
     @Test
     void operationsWhenReadThenMatchContract() {
-        given().filter(CONTRACT).get("/q/health/live").then().statusCode(200);
-        given().filter(CONTRACT).get("/q/health/ready").then().statusCode(200);
-        given().filter(CONTRACT).get("/q/metrics").then().statusCode(200);
+        // on the management interface, not the public port
+        ManagementPort.given().filter(CONTRACT).get("/q/health/live").then().statusCode(200);
+        ManagementPort.given().filter(CONTRACT).get("/q/health/ready").then().statusCode(200);
+        ManagementPort.given().filter(CONTRACT).get("/q/metrics").then().statusCode(200);
     }
 
     @Test

@@ -47,7 +47,7 @@ class SubjectTokenReuseTest {
     }
 
     private static double gets(String result) {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = dev.kerbex.testing.ManagementPort.given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^cache_gets_total\\{[^}]*cache=\"kerbex.verified_jwts\"[^}]*result=\"" + result
                 + "\"[^}]*} (\\S+)$").matcher(metrics);
         assertThat(m.find()).as("cache_gets_total of kerbex.verified_jwts, result " + result).isTrue();

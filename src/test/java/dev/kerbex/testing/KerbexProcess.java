@@ -20,19 +20,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * The packaged service ({@code java -jar target/quarkus-app/quarkus-run.jar}, built by {@code package} before
  * failsafe runs) as a child process on a free loopback port, configured with system properties, the way an
- * operator runs it. Waits until {@code /q/health/ready} answers 200; {@link #close()} stops it. Its output goes
+ * operator runs it. Waits until {@code /q/health/ready} answers 200 on the management port; {@link #close()} stops it. Its output goes
  * to {@code target/<name>.log}.
  */
 public final class KerbexProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private KerbexProcess(String name, Process process, int port, Path log) {
+    private KerbexProcess(String name, Process process, int port, int managementPort, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -49,6 +51,10 @@ public final class KerbexProcess implements AutoCloseable {
         Map<String, String> props = new TreeMap<>(properties);
         props.put("quarkus.http.port", Integer.toString(port));
         props.put("quarkus.http.host", "127.0.0.1");
+        // Health and metrics: the management interface, on its own free port.
+        int managementPort = freePort();
+        props.put("quarkus.management.port", Integer.toString(managementPort));
+        props.put("quarkus.management.host", "127.0.0.1");
         props.putIfAbsent("kerbex.public-url", "http://127.0.0.1:" + port);
         if (props.containsKey("quarkus.datasource.jdbc.url")) {
             // An external database in a test is a throw-away one (EmbeddedDatabase.startTemporary, fsync off).
@@ -63,7 +69,7 @@ public final class KerbexProcess implements AutoCloseable {
         command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
         Path log = Path.of("target", name + ".log").toAbsolutePath();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        KerbexProcess kerbex = new KerbexProcess(name, process, port, log);
+        KerbexProcess kerbex = new KerbexProcess(name, process, port, managementPort, log);
         kerbex.awaitReady(Duration.ofSeconds(90));
         return kerbex;
     }
@@ -74,6 +80,11 @@ public final class KerbexProcess implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** Health ({@code /q/health/*}) and metrics ({@code /q/metrics}) are here, not on {@link #baseUrl()}. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public URI uri(String path) {
@@ -96,7 +107,7 @@ public final class KerbexProcess implements AutoCloseable {
                 throw new IllegalStateException("Kerbex exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
