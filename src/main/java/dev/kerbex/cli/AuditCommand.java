@@ -60,7 +60,7 @@ final class AuditCommand {
         private int[] widths = new int[0];
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() {
             AdminApi api = api();
             String path = AdminApi.tenantPath(tenant(), "audit-events");
             JsonNode page = api.get(path + AdminApi.query(filters(since, Integer.toString(limit), null))).body();
@@ -69,7 +69,12 @@ final class AuditCommand {
             Collections.reverse(first);
             print(first, true);
             for (int n = 0; follow && (polls == null || n < polls); n++) {
-                Thread.sleep(interval.toMillis());
+                try {
+                    Thread.sleep(interval.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break; // stopped from outside: what was shown stands
+                }
                 List<JsonNode> fresh = new ArrayList<>();
                 String cursor = null;
                 do {
