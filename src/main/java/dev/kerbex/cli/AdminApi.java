@@ -105,8 +105,10 @@ final class AdminApi {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new CliException(ExitCodes.UNAVAILABLE, "cannot reach " + baseUrl + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            String why = e instanceof java.net.ConnectException ? "connection refused"
+                    : e instanceof java.net.http.HttpTimeoutException ? "no answer in time"
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            throw new CliException(ExitCodes.UNAVAILABLE, "cannot reach " + baseUrl + ": " + why);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.ERROR, "interrupted");

@@ -34,8 +34,9 @@ final class PoliciesCommand {
         return lookup(policies, ref).orElseThrow(() -> new CliException(ExitCodes.NOT_FOUND, "no policy " + ref));
     }
 
-    static Optional<JsonNode> lookup(JsonNode policies, String ref) {
-        for (String member : List.of("name", "id")) {
+    /** The policy whose {@code members} (by default its name, then its id) equals {@code ref}. */
+    static Optional<JsonNode> lookup(JsonNode policies, String ref, String... members) {
+        for (String member : members.length > 0 ? List.of(members) : List.of("name", "id")) {
             for (JsonNode p : policies) {
                 if (ref.equals(p.path(member).asText(null))) {
                     return Optional.of(p);
@@ -131,7 +132,7 @@ final class PoliciesCommand {
             ObjectNode desired = document.deepCopy();
             desired.remove(List.of("id", "revision"));
             JsonNode wanted = Output.canonical(desired);
-            Optional<JsonNode> existing = id != null ? lookupId(current, id) : lookup(current, name);
+            Optional<JsonNode> existing = id != null ? lookup(current, id, "id") : lookup(current, name, "name");
             ObjectNode result = AdminApi.JSON.createObjectNode().put("name", name);
             if (existing.isEmpty()) {
                 if (id != null) {
@@ -188,15 +189,6 @@ final class PoliciesCommand {
                     .put("previous_revision", revision);
             human(result, List.of());
             return result;
-        }
-
-        private static Optional<JsonNode> lookupId(JsonNode policies, String id) {
-            for (JsonNode p : policies) {
-                if (id.equals(p.path("id").asText(null))) {
-                    return Optional.of(p);
-                }
-            }
-            return Optional.empty();
         }
 
         /** One line per policy ({@code created policy reads (revision 1)}), and the diff of a dry run. */

@@ -120,6 +120,9 @@ class KerbexCliIT {
         Run notLoggedIn = cli("policies", "list", "--url", kerbex.baseUrl(), "-t", "demo");
         assertThat(notLoggedIn.code()).isEqualTo(ExitCodes.AUTH);
         assertThat(notLoggedIn.err()).contains("not logged in: run `kerbex login`");
+        Run unreachable = cli("login", "--url", "http://127.0.0.1:" + KerbexProcess.freePort(), "--token", "x.y.z");
+        assertThat(unreachable.code()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(unreachable.err()).contains("cannot reach http://127.0.0.1:", ": connection refused");
     }
 
     @Test
