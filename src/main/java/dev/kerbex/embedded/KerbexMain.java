@@ -4,6 +4,7 @@ import dev.kerbex.crypto.CryptoProviders;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -20,7 +21,8 @@ public final class KerbexMain {
 
     /** Set while the embedded database serves this process; other components adapt their defaults to it. */
     public static final String EMBEDDED_ACTIVE = "dev.kerbex.embedded-db-active";
-
+    /** Set to the embedded admin access's directory when it is on ({@link EmbeddedAdminAccess}). */
+    public static final String EMBEDDED_ADMIN_DIR = "dev.kerbex.embedded-admin-dir";
 
     public static void main(String... args) {
         Config config = ConfigProvider.getConfig();
@@ -39,6 +41,14 @@ public final class KerbexMain {
         System.setProperty("quarkus.datasource.username", db.username());
         System.setProperty("quarkus.datasource.password", db.password());
         System.setProperty(EMBEDDED_ACTIVE, "true");
+        if (EmbeddedAdminAccess.applies(false, name -> config.getOptionalValue(name, String.class).orElse(null))) {
+            // Before Quarkus reads its configuration: the admin API's OIDC tenant then trusts the embedded key.
+            EmbeddedAdminAccess admin = EmbeddedAdminAccess.prepare(EmbeddedAdminAccess.dirBeside(dir));
+            admin.writeToken(Instant.now());
+            System.setProperty("quarkus.oidc.public-key", admin.publicKey());
+            System.setProperty("quarkus.oidc.token.issuer", EmbeddedAdminAccess.ISSUER);
+            System.setProperty(EMBEDDED_ADMIN_DIR, admin.keyFile().getParent().toString());
+        }
         Quarkus.run(null, (exitCode, failure) -> {
             if (failure != null) {
                 LOG.error("Kerbex failed to start", failure);
