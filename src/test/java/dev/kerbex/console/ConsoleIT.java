@@ -273,6 +273,11 @@ class ConsoleIT {
         List<LogEntry> entries = browser.manage().logs().get(LogType.BROWSER).getAll();
         assertThat(entries).extracting(LogEntry::getMessage).noneMatch(m -> m.contains("Content Security Policy"));
         assertThat(browser.getCurrentUrl()).doesNotContain("eyJ");
+
+        // Swagger UI, in the packaged service too, renders the hand-written document.
+        browser.get(kerbex.baseUrl() + "/q/swagger-ui/");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("h2.title"), "Kerbex"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("swagger-ui"), "/admin/v1/tenants/{tenant}/evaluate"));
     }
 
     private static void signIn(String token) {
