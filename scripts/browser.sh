@@ -11,25 +11,7 @@ have() {
 
 install_packages() {
   have && return 0
-  if [ "$(id -u)" != 0 ]; then
-    echo "missing packages chromium chromium-driver: run as root or install them" >&2
-    return 1
-  fi
-  # No system daemon may start during the install: a policy-rc.d that refuses every start, for its duration only.
-  local guard=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-    chmod +x /usr/sbin/policy-rc.d
-    guard=/usr/sbin/policy-rc.d
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  local rc=0
-  # Another install (scripts/s4u-realm.sh) may hold dpkg's lock: wait for it rather than fail.
-  { apt-get -o DPkg::Lock::Timeout=600 update -qq \
-      && apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium chromium-driver \
-      > /dev/null; } || rc=$?
-  [ -n "$guard" ] && rm -f "$guard"
-  return $rc
+  "$(dirname "$0")/apt-install.sh" chromium chromium-driver
 }
 
 case "${1:-}" in
