@@ -48,6 +48,8 @@ public interface KerbexConfig {
 
     ClientAuth clientAuth();
 
+    Console console();
+
     interface Kerberos {
         /** Keytab files, reloaded when they change. */
         Optional<List<Path>> keytabs();
@@ -146,5 +148,16 @@ public interface KerbexConfig {
         /** bcrypt checks running at once; 0 = half the cores, at least one. */
         @WithDefault("0")
         int bcryptConcurrency();
+    }
+
+    /** The web console under /console/ (README "Web console"). */
+    interface Console {
+        /** Client id the console uses for authorization code + PKCE at {@code quarkus.oidc.auth-server-url}. */
+        @WithDefault("kerbex-console")
+        String oidcClientId();
+
+        /** Scopes the console asks the identity provider for (space-separated). */
+        @WithDefault("openid")
+        String oidcScope();
     }
 }
