@@ -2,7 +2,6 @@ package dev.kerbex.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kerbex.bootstrap.TenantProvisioner;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.policy.FieldError;
 import dev.kerbex.representation.TenantRepresentation;
@@ -119,22 +118,14 @@ class TenantAdmin {
     }
 
     private Tenant toTenant(TenantRepresentation r) {
-        Duration lifetime = r.maxTokenLifetime() == null ? defaultLifetime : Duration.parse(r.maxTokenLifetime());
-        Tenant.S4uSettings s4u = r.s4u() == null ? null
-                : new Tenant.S4uSettings(r.s4u().principal(), r.s4u().keytab(), r.s4u().defaultRealm());
-        List<String> enctypes = r.enctypes() == null || r.enctypes().isEmpty() ? TenantProvisioner.DEFAULT_ENCTYPES
-                : r.enctypes();
-        return new Tenant(r.id(), r.realms(), r.services() == null ? List.of() : r.services(), enctypes, lifetime, s4u);
+        return r.toTenant(defaultLifetime);
     }
 
     private static Tagged<TenantRepresentation> tagged(StoredTenant t) {
         return new Tagged<>(representation(t.tenant()), t.version());
     }
 
-    static TenantRepresentation representation(Tenant t) {
-        TenantRepresentation.S4u s4u = t.s4u() == null ? null
-                : new TenantRepresentation.S4u(t.s4u().principal(), t.s4u().keytab(), t.s4u().defaultRealm());
-        return new TenantRepresentation(t.id(), t.realms(), t.services(), t.enctypes(), t.maxTokenLifetime().toString(),
-                s4u, null, null, null);
+    private static TenantRepresentation representation(Tenant t) {
+        return TenantRepresentation.of(t);
     }
 }

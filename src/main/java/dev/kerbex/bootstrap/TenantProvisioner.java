@@ -14,7 +14,6 @@ import dev.kerbex.store.PolicyRepository;
 import dev.kerbex.store.TenantRepository;
 import dev.kerbex.store.TrustedIssuerRepository;
 import dev.kerbex.tenant.OAuthClient;
-import dev.kerbex.tenant.Tenant;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -28,8 +27,6 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class TenantProvisioner {
-    public static final List<String> DEFAULT_ENCTYPES = List.of("aes256-cts-hmac-sha1-96", "aes128-cts-hmac-sha1-96");
-
     private final TenantRepository tenants;
     private final ClientRepository clients;
     private final TrustedIssuerRepository issuers;
@@ -71,11 +68,7 @@ public class TenantProvisioner {
 
     private int applyOne(TenantRepresentation t, String author) {
         int n = 0;
-        Duration lifetime = t.maxTokenLifetime() == null ? defaultLifetime : Duration.parse(t.maxTokenLifetime());
-        Tenant.S4uSettings s4u = t.s4u() == null ? null
-                : new Tenant.S4uSettings(t.s4u().principal(), t.s4u().keytab(), t.s4u().defaultRealm());
-        List<String> enctypes = t.enctypes() == null || t.enctypes().isEmpty() ? DEFAULT_ENCTYPES : t.enctypes();
-        if (tenants.upsert(new Tenant(t.id(), t.realms(), t.services(), enctypes, lifetime, s4u))) {
+        if (tenants.upsert(t.toTenant(defaultLifetime))) {
             n++;
         }
         for (ClientRepresentation c : nonNull(t.clients())) {

@@ -3,6 +3,8 @@ package dev.kerbex.representation;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.kerbex.tenant.Tenant;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,6 +16,24 @@ import java.util.List;
 public record TenantRepresentation(String id, List<String> realms, List<String> services, List<String> enctypes,
         String maxTokenLifetime, S4u s4u, List<ClientRepresentation> clients,
         List<TrustedIssuerRepresentation> trustedIssuers, List<PolicyRepresentation> policies) {
+    /** The enctypes of a tenant that names none. */
+    public static final List<String> DEFAULT_ENCTYPES = List.of("aes256-cts-hmac-sha1-96", "aes128-cts-hmac-sha1-96");
+
+    /** The tenant's settings (a validated representation), the nested lists left aside. */
+    public Tenant toTenant(Duration defaultLifetime) {
+        Duration lifetime = maxTokenLifetime == null ? defaultLifetime : Duration.parse(maxTokenLifetime);
+        Tenant.S4uSettings settings = s4u == null ? null
+                : new Tenant.S4uSettings(s4u.principal(), s4u.keytab(), s4u.defaultRealm());
+        return new Tenant(id, realms, services, enctypes == null || enctypes.isEmpty() ? DEFAULT_ENCTYPES : enctypes,
+                lifetime, settings);
+    }
+
+    /** The settings of {@code t}, as the admin API shows them. */
+    public static TenantRepresentation of(Tenant t) {
+        S4u s4u = t.s4u() == null ? null : new S4u(t.s4u().principal(), t.s4u().keytab(), t.s4u().defaultRealm());
+        return new TenantRepresentation(t.id(), t.realms(), t.services(), t.enctypes(), t.maxTokenLifetime().toString(),
+                s4u, null, null, null);
+    }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
