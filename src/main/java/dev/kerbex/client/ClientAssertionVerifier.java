@@ -28,9 +28,9 @@ import org.jose4j.lang.JoseException;
 
 /**
  * {@code private_key_jwt} (RFC 7523 §2.2, §3; OIDC Core §9): a JWT the client signs with a key whose public half
- * it registered ({@code jwks}). Checks, in this order: size and compact JWS, {@code iss} = {@code sub} = the client,
- * then the JOSE pipeline ({@link JwsPipeline}): an algorithm of {@link JwsAlgorithms#CLIENT_ASSERTIONS}, the
- * client's registered keys (the one named by {@code kid}, else each in turn) and the signature, a {@code typ} that is
+ * it registered ({@code jwks}). Checks, in this order: size and compact JWS, an algorithm of
+ * {@link JwsAlgorithms#CLIENT_ASSERTIONS}, {@code iss} = {@code sub} = the client, then the rest of the JOSE pipeline
+ * ({@link JwsPipeline}): the client's registered keys (the one named by {@code kid}, else each in turn) and the signature, a {@code typ} that is
  * not another kind of JWT, {@code exp} (required, not passed, at most {@link #MAX_LIFETIME} plus {@link #LEEWAY}
  * ahead), {@code nbf}/{@code iat} (at most {@link #LEEWAY} ahead); then {@code aud} (the tenant's issuer URL or the
  * endpoint's URL), {@code jti} (required) and, last, the replay check: the {@code jti} is recorded in PostgreSQL for
@@ -78,6 +78,10 @@ public class ClientAssertionVerifier {
             throw failed(description(r), r.detail());
         }
         JwsToken jwt = (JwsToken) parsed;
+        Refusal algorithm = JwsPipeline.algorithm(jwt, RULES);
+        if (algorithm != null) {
+            throw failed(description(algorithm), algorithm.detail());
+        }
         Object iss = jwt.claim("iss");
         Object sub = jwt.claim("sub");
         if (!(sub instanceof String clientId) || clientId.isEmpty() || !sub.equals(iss)) {

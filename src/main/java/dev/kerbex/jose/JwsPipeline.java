@@ -54,10 +54,11 @@ public final class JwsPipeline {
     }
 
     public static JwsResult verify(JwsToken token, JwsRules rules, KeySelector keys, Instant now) {
-        String alg = token.alg();
-        if (alg == null || !rules.algorithms().contains(alg)) {
-            return Refusal.of(Reason.ALGORITHM_NOT_ALLOWED, "alg " + alg + " is not one of " + rules.algorithms());
+        Refusal algorithm = algorithm(token, rules);
+        if (algorithm != null) {
+            return algorithm;
         }
+        String alg = token.alg();
         Keys selected = keys.select(token);
         if (selected.refusal() != null) {
             return selected.refusal();
@@ -85,6 +86,16 @@ public final class JwsPipeline {
             return Refusal.of(Reason.TYPE_NOT_ACCEPTED, "typ " + token.typ() + " is not accepted here");
         }
         return lifetime(token, signer, rules.lifetime(), now);
+    }
+
+    /**
+     * The first step of {@link #verify} on its own, for a purpose that refuses a forbidden algorithm before its own
+     * claim checks (client assertions: {@code none} is named as such whatever the claims): null when allowed.
+     */
+    public static Refusal algorithm(JwsToken token, JwsRules rules) {
+        String alg = token.alg();
+        return alg != null && rules.algorithms().contains(alg) ? null
+                : Refusal.of(Reason.ALGORITHM_NOT_ALLOWED, "alg " + alg + " is not one of " + rules.algorithms());
     }
 
     /**
