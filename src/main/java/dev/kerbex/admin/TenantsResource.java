@@ -130,7 +130,7 @@ public class TenantsResource {
                 throw AdminProblem.invalid(errors);
             }
             Tenant updated = toTenant(new TenantRepresentation(tenant, r.realms(), r.services(), r.enctypes(),
-                    r.maxTokenLifetime(), r.s4u(), null, null, null));
+                    r.maxTokenLifetime(), r.s4u(), null, null, null, r.groupNames()));
             ObjectNode d = support.details("update", "tenant").put("tenant", tenant);
             d.set("before", json.valueToTree(representation(before.tenant())));
             d.set("after", json.valueToTree(representation(updated)));
@@ -153,7 +153,7 @@ public class TenantsResource {
             errors.add(new FieldError("/id", "must equal the tenant id in the path, or be left out"));
         }
         TenantRepresentation checked = pathId == null ? r : new TenantRepresentation(pathId, r.realms(), r.services(),
-                r.enctypes(), r.maxTokenLifetime(), r.s4u(), null, null, null);
+                r.enctypes(), r.maxTokenLifetime(), r.s4u(), null, null, null, r.groupNames());
         errors.addAll(TenantValidator.validate(checked, Set.of()).stream()
                 .filter(e -> !e.pointer().startsWith("/clients") && !e.pointer().startsWith("/trusted_issuers")
                         && !e.pointer().startsWith("/policies"))
@@ -176,13 +176,14 @@ public class TenantsResource {
                 : new Tenant.S4uSettings(r.s4u().principal(), r.s4u().keytab(), r.s4u().defaultRealm());
         List<String> enctypes = r.enctypes() == null || r.enctypes().isEmpty() ? TenantProvisioner.DEFAULT_ENCTYPES
                 : r.enctypes();
-        return new Tenant(r.id(), r.realms(), r.services() == null ? List.of() : r.services(), enctypes, lifetime, s4u);
+        return new Tenant(r.id(), r.realms(), r.services() == null ? List.of() : r.services(), enctypes, lifetime, s4u,
+                r.groupNames());
     }
 
     static TenantRepresentation representation(Tenant t) {
         TenantRepresentation.S4u s4u = t.s4u() == null ? null
                 : new TenantRepresentation.S4u(t.s4u().principal(), t.s4u().keytab(), t.s4u().defaultRealm());
         return new TenantRepresentation(t.id(), t.realms(), t.services(), t.enctypes(), t.maxTokenLifetime().toString(),
-                s4u, null, null, null);
+                s4u, null, null, null, t.groupNames());
     }
 }

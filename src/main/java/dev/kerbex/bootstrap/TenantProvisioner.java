@@ -60,7 +60,7 @@ public class TenantProvisioner {
         Tenant.S4uSettings s4u = t.s4u() == null ? null
                 : new Tenant.S4uSettings(t.s4u().principal(), t.s4u().keytab(), t.s4u().defaultRealm());
         List<String> enctypes = t.enctypes() == null || t.enctypes().isEmpty() ? DEFAULT_ENCTYPES : t.enctypes();
-        if (store.upsertTenant(new Tenant(t.id(), t.realms(), t.services(), enctypes, lifetime, s4u))) {
+        if (store.upsertTenant(new Tenant(t.id(), t.realms(), t.services(), enctypes, lifetime, s4u, t.groupNames()))) {
             n++;
         }
         for (ClientRepresentation c : nonNull(t.clients())) {

@@ -112,6 +112,7 @@ public class AdminStore {
         e.enctypes = tenant.enctypes();
         e.maxTokenLifetimeSeconds = (int) tenant.maxTokenLifetime().toSeconds();
         e.s4u = tenant.s4u() == null ? null : s4uMap(tenant.s4u());
+        e.groupNames = tenant.groupNames();
         e.updatedAt = Instant.now();
         em().flush();
         audit(tenant.id(), "success", null, null, change);
@@ -533,7 +534,7 @@ public class AdminStore {
         Tenant.S4uSettings s4u = e.s4u == null ? null : new Tenant.S4uSettings((String) e.s4u.get("principal"),
                 (String) e.s4u.get("keytab"), (String) e.s4u.get("default_realm"));
         return new StoredTenant(new Tenant(e.id, e.realms, e.services, e.enctypes,
-                Duration.ofSeconds(e.maxTokenLifetimeSeconds), s4u), e.version);
+                Duration.ofSeconds(e.maxTokenLifetimeSeconds), s4u, e.groupNames), e.version);
     }
 
     private static Map<String, Object> s4uMap(Tenant.S4uSettings s) {

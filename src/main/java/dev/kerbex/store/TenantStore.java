@@ -85,7 +85,7 @@ public class TenantStore {
         int maxLifetime = (int) tenant.maxTokenLifetime().toSeconds();
         if (!created && e.realms.equals(tenant.realms()) && e.services.equals(tenant.services())
                 && e.enctypes.equals(tenant.enctypes()) && e.maxTokenLifetimeSeconds == maxLifetime
-                && Objects.equals(e.s4u, s4u)) {
+                && Objects.equals(e.s4u, s4u) && tenant.groupNames().equals(e.groupNames)) {
             return false;
         }
         e.realms = tenant.realms();
@@ -93,6 +93,7 @@ public class TenantStore {
         e.enctypes = tenant.enctypes();
         e.maxTokenLifetimeSeconds = maxLifetime;
         e.s4u = s4u;
+        e.groupNames = tenant.groupNames();
         e.updatedAt = now;
         if (created) {
             em().persist(e);
@@ -267,7 +268,8 @@ public class TenantStore {
     private static Tenant toTenant(TenantEntity e) {
         Tenant.S4uSettings s4u = e.s4u == null ? null : new Tenant.S4uSettings((String) e.s4u.get("principal"),
                 (String) e.s4u.get("keytab"), (String) e.s4u.get("default_realm"));
-        return new Tenant(e.id, e.realms, e.services, e.enctypes, Duration.ofSeconds(e.maxTokenLifetimeSeconds), s4u);
+        return new Tenant(e.id, e.realms, e.services, e.enctypes, Duration.ofSeconds(e.maxTokenLifetimeSeconds), s4u,
+                e.groupNames);
     }
 
     private static OAuthClient toClient(ClientEntity e) {
