@@ -26,24 +26,8 @@ install_packages() {
     command -v "${cmd%%:*}" > /dev/null 2>&1 || [ -x "/usr/sbin/${cmd%%:*}" ] || missing+=("${cmd##*:}")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" != 0 ]; then
-    echo "missing packages ${missing[*]}: run as root or install them" >&2
-    return 1
-  fi
-  # Packages must not start system daemons (the tests start their own, on their own ports): a
-  # policy-rc.d that refuses every start, for the duration of the install only.
-  local guard=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-    chmod +x /usr/sbin/policy-rc.d
-    guard=/usr/sbin/policy-rc.d
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  local rc=0
-  { apt-get update -qq && apt-get install -y -qq krb5-kdc krb5-kdc-ldap krb5-admin-server krb5-user slapd \
-      ldap-utils krb5-gss-samples > /dev/null; } || rc=$?
-  [ -n "$guard" ] && rm -f "$guard"
-  return $rc
+  "$(dirname "$0")/apt-install.sh" krb5-kdc krb5-kdc-ldap krb5-admin-server krb5-user slapd ldap-utils \
+    krb5-gss-samples
 }
 
 start_realm() {
