@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs Debian packages for the tests (scripts/s4u-realm.sh, scripts/browser.sh), as root, without starting any
-# system daemon: a policy-rc.d that refuses every start, for the duration of the install only. Waits for dpkg's lock
-# when another install holds it.
+# Installs Debian packages for the tests (scripts/s4u-realm.sh, scripts/browser.sh, scripts/samba-ad.sh), as root,
+# with a policy-rc.d that refuses every daemon start for the duration of the install only: the tests start their own
+# daemons on their own addresses, and a system daemon would hold their ports. Waits for dpkg's lock when another
+# install holds it.
 #
 #   scripts/apt-install.sh PACKAGE...
 set -euo pipefail

@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import dev.kerbex.tenant.GroupNames;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,16 +72,17 @@ public class EvaluateResource {
      * @param scope     the JWT subject's own scope, space-separated; absent = unrestricted (Kerberos)
      * @param mayAct    the subject token's {@code may_act} actors; absent = none stated
      * @param expiresIn time left on the subject token or ticket, ISO-8601 (default PT10H)
+     * @param groupSids the group SIDs of the subject's AD PAC (SPEC §5a); the tenant's group_names name them
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Subject(String principal, String sub, String iss, String scope, List<String> mayAct,
-            String expiresIn) {
+            String expiresIn, List<String> groupSids) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EvaluateResponse(String decision, String error, String errorDescription, PolicyRef policy,
-            String scope, Long expiresIn, List<PolicyResult> policies) {
+            String scope, Long expiresIn, List<PolicyResult> policies, List<String> groups) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -92,7 +94,8 @@ public class EvaluateResource {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PolicyResult(String id, String name, int revision, String effect, boolean matched, String reason) {
+    public record PolicyResult(String id, String name, int revision, String effect, boolean matched, String reason,
+            List<String> groups) {
     }
 
     @POST
@@ -107,14 +110,15 @@ public class EvaluateResource {
         Decision decision = evaluator.decide(facts(r, snapshot, now, urls.issuer(tenant)), snapshot.policies(), now);
         List<PolicyResult> results = decision.outcomes().stream().map(o -> new PolicyResult(o.policy().id(),
                 o.policy().name(), o.policy().revision(), o.policy().effect().name().toLowerCase(Locale.ROOT), o.matched(),
-                o.reason())).toList();
+                o.reason(), o.groups().isEmpty() ? null : o.groups())).toList();
+        List<String> groups = decision.decidingGroups().isEmpty() ? null : decision.decidingGroups();
         if (decision instanceof Decision.Permit permit) {
             return new EvaluateResponse("allow", null, null, PolicyRef.of(permit.policy()), permit.scopeString(),
-                    permit.lifetime().toSeconds(), results);
+                    permit.lifetime().toSeconds(), results, groups);
         }
         Decision.Refusal refusal = (Decision.Refusal) decision;
         return new EvaluateResponse("deny", refusal.code().code(), refusal.description(), PolicyRef.of(refusal.policy()),
-                null, null, results);
+                null, null, results, groups);
     }
 
     private static ExchangeFacts facts(EvaluateRequest r, TenantSnapshot snapshot, Instant now, String ownIssuer) {
@@ -166,6 +170,7 @@ public class EvaluateResource {
             }
             subject = s.principal() != null ? s.principal() : s.sub();
             nulls(s.mayAct(), "/subject/may_act", errors);
+            nulls(s.groupSids(), "/subject/group_sids", errors);
             if (s.expiresIn() != null) {
                 left = PolicyMapping.duration(s.expiresIn(), "/subject/expires_in", errors);
             }
@@ -176,7 +181,8 @@ public class EvaluateResource {
         return new ExchangeFacts(r.clientId(), subjectType, subject, s.iss(), r.audience(), r.resource(), requested,
                 scopes(r.scope()), s.scope() == null ? null : scopes(s.scope()), r.actor(), source, now.plus(left),
                 snapshot.tenant().maxTokenLifetime(), s.mayAct() == null ? null : Set.copyOf(s.mayAct()),
-                r.actorIssuer() == null || r.actorIssuer().equals(ownIssuer) ? null : r.actorIssuer());
+                r.actorIssuer() == null || r.actorIssuer().equals(ownIssuer) ? null : r.actorIssuer(),
+                s.groupSids() == null ? Set.of() : GroupNames.all(s.groupSids(), snapshot.tenant().groupNames()));
     }
 
     private static Set<String> scopes(String scope) {

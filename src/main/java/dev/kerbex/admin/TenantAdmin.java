@@ -84,7 +84,7 @@ class TenantAdmin {
                 throw AdminProblem.invalid(errors);
             }
             Tenant updated = toTenant(new TenantRepresentation(tenant, r.realms(), r.services(), r.enctypes(),
-                    r.maxTokenLifetime(), r.s4u(), null, null, null));
+                    r.maxTokenLifetime(), r.s4u(), null, null, null, r.groupNames()));
             ObjectNode d = support.details("update", "tenant").put("tenant", tenant);
             d.set("before", json.valueToTree(representation(before.tenant())));
             d.set("after", json.valueToTree(representation(updated)));
@@ -100,7 +100,7 @@ class TenantAdmin {
             errors.add(new FieldError("/id", "must equal the tenant id in the path, or be left out"));
         }
         TenantRepresentation checked = pathId == null ? r : new TenantRepresentation(pathId, r.realms(), r.services(),
-                r.enctypes(), r.maxTokenLifetime(), r.s4u(), null, null, null);
+                r.enctypes(), r.maxTokenLifetime(), r.s4u(), null, null, null, r.groupNames());
         errors.addAll(TenantValidator.validate(checked, Set.of()).stream()
                 .filter(e -> !e.pointer().startsWith("/clients") && !e.pointer().startsWith("/trusted_issuers")
                         && !e.pointer().startsWith("/policies"))

@@ -25,6 +25,8 @@ final class AuditDraft {
     private String jti;
     private Instant expiresAt;
     private String issuedNote;
+    /** SPEC §5a: the subject's groups that the deciding policy matched, for the audit row. */
+    private String groups;
 
     AuditDraft(ExchangeInput input, Instant now) {
         this.input = input;
@@ -68,12 +70,17 @@ final class AuditDraft {
     void permit(Decision.Permit p) {
         this.policy = p.policy();
         this.scopes = p.scopeString();
+        this.groups = p.decidingGroups().isEmpty() ? null : "groups " + String.join(", ", p.decidingGroups());
     }
 
     void issued(TokenIssuer.IssuedToken t) {
         this.jti = t.jti();
         this.expiresAt = t.expiresAt();
         this.issuedNote = t.note();
+    }
+
+    private String issued() {
+        return groups == null ? issuedNote : issuedNote == null ? groups : issuedNote + "; " + groups;
     }
 
     /** A refusal's row: a token minted before the refusal (a replay found at commit) never left, so no jti. */
@@ -87,7 +94,7 @@ final class AuditDraft {
 
     private AuditEvent event(AuditEvent.Outcome outcome, String error, String reason, String jti, Instant expiresAt) {
         return new AuditEvent(now, input.tenantId(), "token_exchange", outcome, error,
-                reason == null && outcome == AuditEvent.Outcome.ISSUED ? issuedNote : reason, input.requestId(),
+                reason == null && outcome == AuditEvent.Outcome.ISSUED ? issued() : reason, input.requestId(),
                 input.sourceAddress(), clientId, subject,
                 request == null ? null : request.subjectTokenType().uri(),
                 request == null ? null : request.requestedTokenType().uri(),

@@ -3,12 +3,18 @@ package dev.kerbex.exchange;
 import dev.kerbex.policy.ClaimTemplates;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
+import dev.kerbex.tenant.GroupNames;
+import dev.kerbex.tenant.Tenant;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
  * The variables policy templates see (SPEC §7 "Grant"): the subject's string and number claims, then
- * {@code principal}, {@code realm}, {@code krb_principal} and {@code client_id}, which no claim can shadow.
+ * {@code principal}, {@code realm}, {@code krb_principal} and {@code client_id}, which no claim can shadow; for a
+ * subject with an AD PAC (SPEC §5a) {@code upn}, and for every subject {@code groups}, the list of its group names
+ * (empty without a PAC).
  * Shared by every issuer, so a template means the same for a JWT and for a Kerberos ticket.
  */
 public final class TemplateVariables {
@@ -27,7 +33,26 @@ public final class TemplateVariables {
             vars.put("krb_principal", krbPrincipal);
         }
         vars.put("client_id", ctx.client().clientId());
+        DirectoryIdentity directory = s.directory();
+        vars.put(ClaimTemplates.GROUPS, directory == null ? List.of()
+                : GroupNames.names(directory.groupSids(), ctx.tenant().tenant().groupNames()));
+        if (directory != null && directory.upn() != null) {
+            vars.put("upn", directory.upn());
+        }
         return vars;
+    }
+
+    /** SPEC §5a: the subject's groups for policy matching, the tenant's names for its SIDs and every SID. */
+    public static Set<String> groups(VerifiedSubject s, Tenant tenant) {
+        return s.directory() == null ? Set.of() : GroupNames.all(s.directory().groupSids(), tenant.groupNames());
+    }
+
+    /** An extra claim's value: the JSON array of group names for {@code ${groups}}, else the rendered template. */
+    public static Object claim(String template, Map<String, Object> variables, String what) {
+        if (ClaimTemplates.GROUPS_TEMPLATE.equals(template)) {
+            return variables.get(ClaimTemplates.GROUPS);
+        }
+        return render(template, variables, what);
     }
 
     /**

@@ -266,7 +266,8 @@ public class TokenExchange {
         return new ExchangeFacts(client.clientId(), subject.type(), subject.principal(), subject.issuer(),
                 request.audiences(), request.resources(), request.requestedTokenType(), request.requestedScopes(),
                 subject.scopes(), actor == null ? null : actor.principal(), sourceAddress(in.sourceAddress()),
-                subject.expiresAt(), tenant.tenant().maxTokenLifetime(), subject.mayAct(), actorIssuer(tenant, actor));
+                subject.expiresAt(), tenant.tenant().maxTokenLifetime(), subject.mayAct(), actorIssuer(tenant, actor),
+                TemplateVariables.groups(subject, tenant.tenant()));
     }
 
     /** The trusted issuer of a JWT actor; null for the tenant's own actors (Kerberos, or its own JWTs). */

@@ -42,7 +42,7 @@ public class JwtAccessTokenIssuer implements TokenIssuer {
 
         Map<String, Object> claims = new LinkedHashMap<>();
         // Extra claims first, so that no template can replace a registered claim (the validator also refuses them).
-        grant.claims().forEach((name, template) -> claims.put(name, TemplateVariables.render(template, variables, TOKEN_TEMPLATE)));
+        grant.claims().forEach((name, template) -> claims.put(name, TemplateVariables.claim(template, variables, TOKEN_TEMPLATE)));
         claims.put("iss", ctx.issuer());
         claims.put("sub", grant.subjectClaim() == null ? subject.principal() : TemplateVariables.render(grant.subjectClaim(), variables, TOKEN_TEMPLATE));
         claims.put("aud", audience(ctx));

@@ -145,6 +145,11 @@ public final class ApReqVerifier {
         }
         String client = principal(part.getCname(), crealm);
 
+        // 7a. The Active Directory PAC, when there is one (SPEC §5a), with the key that decrypted the ticket.
+        byte[] pacBytes = Pacs.find(part);
+        Pac pac = pacBytes == null ? null : PacDecoder.verify(pacBytes, ticketEtype, serviceKey.keyData(),
+                String.join("/", part.getCname().getNameStrings()), client, authTime);
+
         // 8. The authenticator (key usage 11), sealed with the ticket's session key.
         int sessionEtype = sessionKey.getKeyType() == null ? 0 : sessionKey.getKeyType().getValue();
         requireAllowed(allowed, sessionEtype, "session key");
@@ -183,7 +188,7 @@ public final class ApReqVerifier {
         }
 
         // 10. What the token proves.
-        return new KerberosIdentity(client, crealm, service, authTime, end, ticketEtypeName);
+        return new KerberosIdentity(client, crealm, service, authTime, end, ticketEtypeName, pac);
     }
 
     private static void requireAllowed(Set<Integer> allowed, int etype, String what)
@@ -198,7 +203,7 @@ public final class ApReqVerifier {
      * Runs a Kerby decode. Kerby throws IndexOutOfBoundsException, ClassCastException or
      * StackOverflowError on input it does not expect; all of them mean the token is malformed.
      */
-    private static <T extends Asn1Encodeable> T decode(T target, byte[] der, String what)
+    static <T extends Asn1Encodeable> T decode(T target, byte[] der, String what)
             throws KerberosVerificationException {
         int length = Der.checkPrefix(der);
         byte[] exact = length == der.length ? der : Arrays.copyOf(der, length);

@@ -1,6 +1,7 @@
 package dev.kerbex.kerberos;
 
 import dev.kerbex.config.KerbexConfig;
+import dev.kerbex.exchange.DirectoryIdentity;
 import dev.kerbex.exchange.SubjectVerifier;
 import dev.kerbex.exchange.VerificationContext;
 import dev.kerbex.exchange.VerifiedSubject;
@@ -74,8 +75,10 @@ public class KerberosSubjectVerifier implements SubjectVerifier {
         try {
             KerberosIdentity id = context.replays() == null ? verifier.verify(bytes, settings)
                     : verifyDeferringReplayCheck(bytes, settings, context);
+            DirectoryIdentity directory = id.pac() == null ? null
+                    : new DirectoryIdentity(id.pac().userSid(), id.pac().groupSids(), id.pac().upn());
             return new VerifiedSubject(TokenType.KERBEROS_AP_REQ, id.principal(), id.realm(), null, null, id.ticketEnd(),
-                    id.authTime(), null, null, Map.of("principal", id.principal(), "realm", id.realm()));
+                    id.authTime(), null, null, Map.of("principal", id.principal(), "realm", id.realm()), directory);
         } catch (KerberosVerificationException e) {
             throw refusal(parameter, e);
         }

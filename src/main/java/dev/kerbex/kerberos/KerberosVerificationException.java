@@ -14,7 +14,11 @@ public final class KerberosVerificationException extends Exception {
     /** Stable failure categories. */
     public enum Reason {
         MALFORMED, TOO_LARGE, WRONG_SERVICE, NO_KEY, WEAK_ENCTYPE, DECRYPT_FAILED,
-        EXPIRED, NOT_YET_VALID, CLOCK_SKEW, CLIENT_MISMATCH, REPLAYED, FOREIGN_REALM, INVALID_TICKET
+        EXPIRED, NOT_YET_VALID, CLOCK_SKEW, CLIENT_MISMATCH, REPLAYED, FOREIGN_REALM, INVALID_TICKET,
+        /** The ticket's PAC (SPEC §5a) is malformed or names another client. */
+        PAC_INVALID,
+        /** The PAC's server signature does not verify with the service key. */
+        PAC_SIGNATURE
     }
 
     private final Reason reason;

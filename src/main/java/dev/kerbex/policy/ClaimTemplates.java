@@ -17,6 +17,11 @@ import java.util.Set;
  */
 public final class ClaimTemplates {
 
+    /** SPEC §5a: the variable that holds the subject's group names, a list rather than a string. */
+    public static final String GROUPS = "groups";
+    /** The only template {@code ${groups}} may appear in: a claim that is the JSON array of the names. */
+    public static final String GROUPS_TEMPLATE = "${groups}";
+
     private ClaimTemplates() {
     }
 

@@ -18,6 +18,10 @@ final class CompiledPolicy {
     record Mismatch(Kind kind, String reason) {
     }
 
+    /** The outcome of matching: a mismatch, or the subject's groups that matched {@code match.groups}. */
+    record Match(Mismatch mismatch, List<String> groups) {
+    }
+
     enum Kind {
         /** The policy is invalid and cannot be evaluated. */
         INVALID,
@@ -37,9 +41,11 @@ final class CompiledPolicy {
     private final List<ActorPattern> actors;
     private final List<Cidr> sources;
     private final List<Glob> kerberosTargets;
+    private final List<Glob> groups;
 
     private CompiledPolicy(Policy policy, String error, List<Glob> subjects, List<Glob> audiences,
-            List<Glob> resources, List<ActorPattern> actors, List<Cidr> sources, List<Glob> kerberosTargets) {
+            List<Glob> resources, List<ActorPattern> actors, List<Cidr> sources, List<Glob> kerberosTargets,
+            List<Glob> groups) {
         this.policy = policy;
         this.error = error;
         this.subjects = subjects;
@@ -48,6 +54,7 @@ final class CompiledPolicy {
         this.actors = actors;
         this.sources = sources;
         this.kerberosTargets = kerberosTargets;
+        this.groups = groups;
     }
 
     static CompiledPolicy compile(Policy policy) {
@@ -61,10 +68,10 @@ final class CompiledPolicy {
             }
             return new CompiledPolicy(policy, null, globs(m.subjects()), globs(m.audiences()), globs(m.resources()),
                     actors(m.actors()), m.sourceCidrs().stream().map(Cidr::parse).toList(),
-                    globs(policy.grant().kerberosTargets()));
+                    globs(policy.grant().kerberosTargets()), globs(m.groups()));
         } catch (IllegalArgumentException e) {
             return new CompiledPolicy(policy, e.getMessage(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                    List.of());
+                    List.of(), List.of());
         }
     }
 
@@ -102,6 +109,19 @@ final class CompiledPolicy {
      * checked last, so that an {@code AUDIENCE} or {@code RESOURCE} mismatch means that everything
      * else matched: only then is the refusal {@code invalid_target} (SPEC §7 "No match").
      */
+    Match match(ExchangeFacts f) {
+        Mismatch miss = mismatch(f);
+        if (miss != null || groups.isEmpty()) {
+            return new Match(miss, List.of());
+        }
+        return new Match(null, matchingGroups(f));
+    }
+
+    /** The subject's groups that match any of the policy's group patterns, sorted. */
+    private List<String> matchingGroups(ExchangeFacts f) {
+        return f.groups().stream().filter(g -> anyMatches(groups, g)).sorted().toList();
+    }
+
     Mismatch mismatch(ExchangeFacts f) {
         if (error != null) {
             return new Mismatch(Kind.INVALID, "policy is invalid (" + error + ")");
@@ -125,6 +145,11 @@ final class CompiledPolicy {
         }
         if (!subjects.isEmpty() && !anyMatches(subjects, f.subject())) {
             return other("subject " + f.subject() + " does not match");
+        }
+        // SPEC §5a: any of the subject's groups (mapped names and SIDs) matching any pattern.
+        if (!groups.isEmpty() && matchingGroups(f).isEmpty()) {
+            return other(f.groups().isEmpty() ? "subject has no groups (no PAC) but the policy requires one"
+                    : "none of the subject's groups " + new java.util.TreeSet<>(f.groups()) + " matches");
         }
         if (!m.requestedTokenTypes().isEmpty() && !m.requestedTokenTypes().contains(f.requestedTokenType())) {
             return other("requested token type " + f.requestedTokenType().uri() + " not listed");

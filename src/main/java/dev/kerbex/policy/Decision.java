@@ -16,6 +16,19 @@ public sealed interface Decision {
     /** Every policy considered, in evaluation order (priority, then name), with why it did not match. */
     List<PolicyOutcome> outcomes();
 
+    /** The policy that decided, {@code null} when none did. */
+    Policy policy();
+
+    /** The subject's groups that matched the deciding policy's {@code match.groups} (SPEC §5a); empty when none. */
+    default List<String> decidingGroups() {
+        for (PolicyOutcome o : outcomes()) {
+            if (o.policy() == policy()) {
+                return o.groups();
+            }
+        }
+        return List.of();
+    }
+
     /**
      * The exchange is allowed by {@code policy} (the winning allow).
      *
@@ -64,7 +77,8 @@ public sealed interface Decision {
          * the client is not told which rule refused it.
          */
         public OAuthException toException() {
-            String detail = policy == null ? description : description + " [policy " + policy.label() + "]";
+            String detail = policy == null ? description : description + " [policy " + policy.label()
+                    + (decidingGroups().isEmpty() ? "" : ", groups " + String.join(", ", decidingGroups())) + "]";
             return new OAuthException(code, description, detail);
         }
     }

@@ -32,11 +32,23 @@ import java.util.Set;
  *                           (RFC 8693 §4.4); {@code null} = the subject token has no {@code may_act}
  * @param actorIssuer        the trusted external issuer that signed the actor token; {@code null} when the actor
  *                           is the tenant's own (a Kerberos principal, or a JWT of the tenant's own issuer) or absent
+ * @param groups             the subject's groups (SPEC §5a): the tenant's names for its PAC's group SIDs, and every SID;
+ *                           empty for a subject without a PAC
  */
 public record ExchangeFacts(String clientId, TokenType subjectTokenType, String subject, String subjectIssuer,
         List<String> audiences, List<String> resources, TokenType requestedTokenType, Set<String> requestedScopes,
         Set<String> subjectScopes, String actor, InetAddress source, Instant subjectExpiry,
-        Duration tenantMaxLifetime, Set<String> mayAct, String actorIssuer) {
+        Duration tenantMaxLifetime, Set<String> mayAct, String actorIssuer, Set<String> groups) {
+
+    /** Facts of a subject without groups. */
+    public ExchangeFacts(String clientId, TokenType subjectTokenType, String subject, String subjectIssuer,
+            List<String> audiences, List<String> resources, TokenType requestedTokenType, Set<String> requestedScopes,
+            Set<String> subjectScopes, String actor, InetAddress source, Instant subjectExpiry,
+            Duration tenantMaxLifetime, Set<String> mayAct, String actorIssuer) {
+        this(clientId, subjectTokenType, subject, subjectIssuer, audiences, resources, requestedTokenType,
+                requestedScopes, subjectScopes, actor, source, subjectExpiry, tenantMaxLifetime, mayAct, actorIssuer,
+                null);
+    }
 
     /** Facts whose actor, if any, is the tenant's own. */
     public ExchangeFacts(String clientId, TokenType subjectTokenType, String subject, String subjectIssuer,
@@ -61,5 +73,6 @@ public record ExchangeFacts(String clientId, TokenType subjectTokenType, String 
         // null and empty mean different things for these two, so only copy.
         subjectScopes = subjectScopes == null ? null : Set.copyOf(subjectScopes);
         mayAct = mayAct == null ? null : Set.copyOf(mayAct);
+        groups = groups == null ? Set.of() : Set.copyOf(groups);
     }
 }

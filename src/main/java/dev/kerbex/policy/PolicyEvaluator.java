@@ -54,9 +54,10 @@ public final class PolicyEvaluator {
         CompiledPolicy allow = null;
         CompiledPolicy.Mismatch targetMiss = null;
         for (CompiledPolicy cp : ordered) {
-            CompiledPolicy.Mismatch miss = cp.mismatch(facts);
+            CompiledPolicy.Match match = cp.match(facts);
+            CompiledPolicy.Mismatch miss = match.mismatch();
             Policy p = cp.policy();
-            outcomes.add(new PolicyOutcome(p, miss == null, miss == null ? null : miss.reason()));
+            outcomes.add(new PolicyOutcome(p, miss == null, miss == null ? null : miss.reason(), match.groups()));
             if (miss == null) {
                 // The first matching policy of each effect in evaluation order is the one that decides.
                 if (p.effect() == Effect.DENY && deny == null) {

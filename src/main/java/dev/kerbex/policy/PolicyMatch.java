@@ -18,12 +18,23 @@ import java.util.List;
  * @param requestedTokenTypes token types that may be requested
  * @param actors              globs on the actor's principal or {@code sub}
  * @param sourceCidrs         networks the request must come from
+ * @param groups              globs on the subject's groups (SPEC §5a: mapped names and SIDs from an AD PAC); the
+ *                            policy matches when any group matches any pattern; empty = any subject, with or without
+ *                            groups
  */
 public record PolicyMatch(List<String> clients, List<TokenType> subjectTokenTypes, List<String> subjects,
         List<String> issuers, List<String> audiences, List<String> resources, List<TokenType> requestedTokenTypes,
-        List<String> actors, List<String> sourceCidrs) {
+        List<String> actors, List<String> sourceCidrs, List<String> groups) {
 
-    static final PolicyMatch EMPTY = new PolicyMatch(null, null, null, null, null, null, null, null, null);
+    static final PolicyMatch EMPTY = new PolicyMatch(null, null, null, null, null, null, null, null, null, null);
+
+    /** A match without group patterns. */
+    public PolicyMatch(List<String> clients, List<TokenType> subjectTokenTypes, List<String> subjects,
+            List<String> issuers, List<String> audiences, List<String> resources, List<TokenType> requestedTokenTypes,
+            List<String> actors, List<String> sourceCidrs) {
+        this(clients, subjectTokenTypes, subjects, issuers, audiences, resources, requestedTokenTypes, actors,
+                sourceCidrs, null);
+    }
 
     public PolicyMatch {
         clients = copy(clients);
@@ -35,6 +46,7 @@ public record PolicyMatch(List<String> clients, List<TokenType> subjectTokenType
         requestedTokenTypes = copy(requestedTokenTypes);
         actors = copy(actors);
         sourceCidrs = copy(sourceCidrs);
+        groups = copy(groups);
     }
 
     private static <T> List<T> copy(List<T> list) {

@@ -85,6 +85,7 @@ public final class PolicyValidator {
         each(m.sourceCidrs(), "/match/source_cidrs", e, c -> {
             Cidr.parse(c);
         });
+        each(m.groups(), "/match/groups", e, PolicyValidator::glob);
     }
 
     private static void validateGrant(PolicyGrant g, Errors e) {
@@ -113,7 +114,7 @@ public final class PolicyValidator {
             } else if (!CLAIM_NAME.matcher(name).matches()) {
                 e.add(pointer, "claim name must not be empty or start or end with whitespace");
             } else {
-                e.check(pointer, () -> ClaimTemplates.variables(template));
+                e.check(pointer, () -> groupsAlone(template));
             }
         });
         if (g.subjectClaim() != null) {
@@ -129,9 +130,18 @@ public final class PolicyValidator {
         }
     }
 
+    /** SPEC §5a: {@code ${groups}} is a JSON array, so it must be the whole template of its claim. */
+    private static void groupsAlone(String template) {
+        if (ClaimTemplates.variables(template).contains(ClaimTemplates.GROUPS) && !template.equals(ClaimTemplates.GROUPS_TEMPLATE)) {
+            throw new IllegalArgumentException("${groups} is a JSON array: it must be the whole template of its claim");
+        }
+    }
+
     private static void template(String t) {
         nonBlank(t);
-        ClaimTemplates.variables(t);
+        if (ClaimTemplates.variables(t).contains(ClaimTemplates.GROUPS)) {
+            throw new IllegalArgumentException("${groups} is a list: it can only be the whole template of a claim");
+        }
     }
 
     private static void glob(String pattern) {

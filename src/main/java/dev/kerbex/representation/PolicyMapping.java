@@ -62,6 +62,7 @@ public final class PolicyMapping {
         nulls(m.resources(), "/match/resources", nulls);
         nulls(m.actors(), "/match/actors", nulls);
         nulls(m.sourceCidrs(), "/match/source_cidrs", nulls);
+        nulls(m.groups(), "/match/groups", nulls);
         nulls(g.scopes(), "/grant/scopes", nulls);
         nulls(g.defaultScopes(), "/grant/default_scopes", nulls);
         if (g.claims() != null) {
@@ -79,7 +80,8 @@ public final class PolicyMapping {
         }
         PolicyMatch match = new PolicyMatch(m.clients(), tokenTypes(m.subjectTokenTypes(), "/match/subject_token_types", errors),
                 m.subjects(), m.issuers(), m.audiences(), m.resources(),
-                tokenTypes(m.requestedTokenTypes(), "/match/requested_token_types", errors), m.actors(), m.sourceCidrs());
+                tokenTypes(m.requestedTokenTypes(), "/match/requested_token_types", errors), m.actors(), m.sourceCidrs(),
+                m.groups());
         Duration maxLifetime = duration(g.maxLifetime(), "/grant/max_lifetime", errors);
         PolicyGrant grant = new PolicyGrant(g.scopes(), g.defaultScopes(), maxLifetime, g.claims(), g.subjectClaim(),
                 g.kerberosTargets(), g.kerberosUserPrincipal(), Boolean.TRUE.equals(g.requireDpop()),

@@ -16,7 +16,14 @@ public record PolicyRepresentation(String id, Integer revision, String name, Str
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Match(List<String> clients, List<String> subjectTokenTypes, List<String> subjects,
             List<String> issuers, List<String> audiences, List<String> resources, List<String> requestedTokenTypes,
-            List<String> actors, List<String> sourceCidrs) {
+            List<String> actors, List<String> sourceCidrs, List<String> groups) {
+
+        public Match(List<String> clients, List<String> subjectTokenTypes, List<String> subjects, List<String> issuers,
+                List<String> audiences, List<String> resources, List<String> requestedTokenTypes, List<String> actors,
+                List<String> sourceCidrs) {
+            this(clients, subjectTokenTypes, subjects, issuers, audiences, resources, requestedTokenTypes, actors,
+                    sourceCidrs, null);
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

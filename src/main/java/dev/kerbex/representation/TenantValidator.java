@@ -1,5 +1,7 @@
 package dev.kerbex.representation;
 
+import dev.kerbex.tenant.GroupNames;
+
 import dev.kerbex.client.ClientKeys;
 import dev.kerbex.policy.FieldError;
 import dev.kerbex.tenant.OAuthClient;
@@ -52,6 +54,7 @@ public final class TenantValidator {
         if (lifetime != null && (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_TENANT_LIFETIME) > 0)) {
             errors.add(new FieldError("/max_token_lifetime", "must be positive and at most PT24H"));
         }
+        GroupNames.validate(t.groupNames(), errors);
         if (t.s4u() != null) {
             if (t.s4u().principal() == null || !PRINCIPAL.matcher(t.s4u().principal()).matches()) {
                 errors.add(new FieldError("/s4u/principal", "required; a principal like HTTP/host@REALM"));

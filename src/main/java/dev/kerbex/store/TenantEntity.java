@@ -32,6 +32,10 @@ class TenantEntity {
     @JdbcTypeCode(SqlTypes.JSON)
     Map<String, Object> s4u;
 
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "group_names")
+    Map<String, String> groupNames;
+
     @Column(name = "created_at")
     Instant createdAt;
 

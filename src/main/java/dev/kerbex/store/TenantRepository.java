@@ -72,7 +72,8 @@ public class TenantRepository {
         } else if (e.realms.equals(tenant.realms()) && e.services.equals(tenant.services())
                 && e.enctypes.equals(tenant.enctypes())
                 && e.maxTokenLifetimeSeconds == (int) tenant.maxTokenLifetime().toSeconds()
-                && Objects.equals(e.s4u, s4uMap(tenant.s4u()))) {
+                && Objects.equals(e.s4u, s4uMap(tenant.s4u()))
+                && tenant.groupNames().equals(e.groupNames == null ? Map.of() : e.groupNames)) {
             return false;
         }
         apply(e, tenant, now);
@@ -94,13 +95,15 @@ public class TenantRepository {
         e.enctypes = tenant.enctypes();
         e.maxTokenLifetimeSeconds = (int) tenant.maxTokenLifetime().toSeconds();
         e.s4u = s4uMap(tenant.s4u());
+        e.groupNames = tenant.groupNames();
         e.updatedAt = now;
     }
 
     static Tenant toTenant(TenantEntity e) {
         Tenant.S4uSettings s4u = e.s4u == null ? null : new Tenant.S4uSettings((String) e.s4u.get("principal"),
                 (String) e.s4u.get("keytab"), (String) e.s4u.get("default_realm"));
-        return new Tenant(e.id, e.realms, e.services, e.enctypes, Duration.ofSeconds(e.maxTokenLifetimeSeconds), s4u);
+        return new Tenant(e.id, e.realms, e.services, e.enctypes, Duration.ofSeconds(e.maxTokenLifetimeSeconds), s4u,
+                e.groupNames);
     }
 
     private static StoredTenant toStored(TenantEntity e) {

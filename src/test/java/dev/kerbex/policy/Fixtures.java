@@ -61,6 +61,7 @@ final class Fixtures {
         String subjectClaim;
         List<String> kerberosTargets = List.of();
         String kerberosUserPrincipal;
+        List<String> groups = List.of();
 
         PolicyBuilder(String name, Effect effect) {
             this.name = name;
@@ -88,11 +89,12 @@ final class Fixtures {
         PolicyBuilder subjectClaim(String v) { subjectClaim = v; return this; }
         PolicyBuilder kerberosTargets(String... v) { kerberosTargets = List.of(v); return this; }
         PolicyBuilder kerberosUserPrincipal(String v) { kerberosUserPrincipal = v; return this; }
+        PolicyBuilder groups(String... v) { groups = List.of(v); return this; }
 
         Policy build() {
             return new Policy(id, revision, name, effect, priority,
                     new PolicyMatch(clients, subjectTokenTypes, subjects, issuers, audiences, resources,
-                            requestedTokenTypes, actors, sourceCidrs),
+                            requestedTokenTypes, actors, sourceCidrs, groups),
                     new PolicyGrant(scopes, defaultScopes, maxLifetime, claims, subjectClaim, kerberosTargets,
                             kerberosUserPrincipal, false, false));
         }
@@ -114,6 +116,7 @@ final class Fixtures {
         Duration tenantMaxLifetime = Duration.ofHours(1);
         Set<String> mayAct;
         String actorIssuer;
+        Set<String> groups = Set.of();
 
         FactsBuilder client(String v) { clientId = v; return this; }
         FactsBuilder subjectTokenType(TokenType v) { subjectTokenType = v; return this; }
@@ -138,11 +141,12 @@ final class Fixtures {
         FactsBuilder expiresIn(Duration v) { subjectExpiry = NOW.plus(v); return this; }
         FactsBuilder tenantMaxLifetime(Duration v) { tenantMaxLifetime = v; return this; }
         FactsBuilder mayAct(String... v) { mayAct = Set.of(v); return this; }
+        FactsBuilder groups(String... v) { groups = Set.of(v); return this; }
 
         ExchangeFacts build() {
             return new ExchangeFacts(clientId, subjectTokenType, subject, subjectIssuer, audiences, resources,
                     requestedTokenType, requestedScopes, subjectScopes, actor, source, subjectExpiry,
-                    tenantMaxLifetime, mayAct, actorIssuer);
+                    tenantMaxLifetime, mayAct, actorIssuer, groups);
         }
     }
 }

@@ -54,6 +54,7 @@ public final class TicketForge {
     private Instant endTime;
     private Instant ctime;
     private boolean invalid;
+    private PacBuilder pac;
 
     private TicketForge(String service, String servicePassword) {
         this.service = service;
@@ -143,6 +144,12 @@ public final class TicketForge {
         return this;
     }
 
+    /** Puts a PAC into the ticket (AD-IF-RELEVANT → AD-WIN2K-PAC), signed with the service key. */
+    public TicketForge pac(PacBuilder builder) {
+        this.pac = builder;
+        return this;
+    }
+
     /** Sets the ticket's INVALID flag. */
     public TicketForge invalid() {
         this.invalid = true;
@@ -177,6 +184,9 @@ public final class TicketForge {
 
             EncryptionKey serviceKey = serviceKeyOverride != null
                     ? serviceKeyOverride : TestKeytab.key(service, servicePassword, enctype);
+            if (pac != null) {
+                part.setAuthorizationData(PacBuilder.ifRelevant(pac.build(serviceKey, authTime)));
+            }
             EncryptedData sealed = EncryptionHandler.encrypt(part.encode(), serviceKey, KeyUsage.KDC_REP_TICKET);
             EncryptedData encPart = new EncryptedData();
             encPart.setEType(sealed.getEType());
