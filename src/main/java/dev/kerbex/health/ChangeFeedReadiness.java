@@ -4,7 +4,6 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.kerbex.observability.ChangeFeedStatus;
 import dev.kerbex.store.ChangeFeed;
 import jakarta.enterprise.context.ApplicationScoped;
 

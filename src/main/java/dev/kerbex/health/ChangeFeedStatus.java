@@ -1,4 +1,4 @@
-package dev.kerbex.observability;
+package dev.kerbex.health;
 
 import java.util.concurrent.atomic.AtomicLong;
 
