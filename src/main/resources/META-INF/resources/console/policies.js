@@ -26,6 +26,8 @@ const FIELDS = [
   {ptr: '/match/actors', label: 'Actors', kind: 'list',
     hint: 'Who may act (delegation): a glob, or issuer#sub-glob. None: delegation is refused.'},
   {ptr: '/match/source_cidrs', label: 'Source CIDRs', kind: 'list'},
+  {ptr: '/match/groups', label: 'Groups', kind: 'list',
+    hint: 'Globs on the subject\'s Active Directory groups (names from group_names, or SIDs). None: any subject.'},
   {group: 'Grant: what a matching request gets'},
   {ptr: '/grant/scopes', label: 'Scopes', kind: 'list'},
   {ptr: '/grant/default_scopes', label: 'Default scopes', kind: 'list', hint: 'Granted when none are requested.'},

@@ -60,17 +60,19 @@ export function evaluateView(main, t) {
     '/subject/may_act': field('Subject may_act', h('textarea', {name: 'may_act', rows: 1}), {hint: 'One per line.'}),
     '/source_address': field('Source address', text('source_address'), {hint: 'An IP literal.'}),
     '/subject/expires_in': field('Subject time left', text('expires_in'), {hint: 'ISO-8601, default PT10H.'}),
+    '/subject/group_sids': field('Subject group SIDs', h('textarea', {name: 'group_sids', rows: 2}),
+      {hint: 'The group SIDs an Active Directory PAC would carry, one per line; the tenant\'s group_names name them.'}),
   };
   const summary = h('div', {});
   const out = h('section', {id: 'evaluate-result', 'aria-live': 'polite', 'aria-label': 'Decision'});
   const form = h('form', {novalidate: true},
     h('p', {class: 'muted'}, 'A dry run of the token endpoint\'s decision over the stored policies. ' +
-      'Nothing is issued; the token and the client are not verified. Groups are not an input: policies do not ' +
-      'match on groups.'),
+      'Nothing is issued; the token and the client are not verified.'),
     h('fieldset', {}, h('legend', {}, 'Request'), f['/client_id'], f['/audience'], f['/resource'], f['/scope'],
       f['/requested_token_type'], f['/source_address']),
     h('fieldset', {}, h('legend', {}, 'Subject'), f['/subject_token_type'], f['/subject/principal'],
-      f['/subject/sub'], f['/subject/iss'], f['/subject/scope'], f['/subject/may_act'], f['/subject/expires_in']),
+      f['/subject/sub'], f['/subject/iss'], f['/subject/scope'], f['/subject/may_act'], f['/subject/expires_in'],
+      f['/subject/group_sids']),
     h('fieldset', {}, h('legend', {}, 'Delegation'), f['/actor'], f['/actor_issuer']),
     h('div', {class: 'actions'}, h('button', {type: 'submit', id: 'run-evaluate'}, 'Evaluate')));
   replace(main, h('h1', {}, 'Evaluate'), summary, form, out);
@@ -85,6 +87,8 @@ export function evaluateView(main, t) {
     }
     const mayAct = lines(f['/subject/may_act'].control.value);
     if (mayAct.length) subject.may_act = mayAct;
+    const groupSids = lines(f['/subject/group_sids'].control.value);
+    if (groupSids.length) subject.group_sids = groupSids;
     const body = {client_id: v('/client_id'), subject_token_type: v('/subject_token_type'), subject};
     for (const k of ['scope', 'requested_token_type', 'actor', 'actor_issuer', 'source_address']) {
       if (v(`/${k}`)) body[k] = v(`/${k}`);
@@ -110,7 +114,9 @@ export function evaluateView(main, t) {
         d.error ? [h('dt', {}, 'Token endpoint would answer'), h('dd', {id: 'decision-error'},
           `${d.error}${d.error_description ? `: ${d.error_description}` : ''}`)] : null,
         d.scope !== undefined ? [h('dt', {}, 'Granted scope'), h('dd', {id: 'granted-scope'}, d.scope)] : null,
-        d.expires_in !== undefined ? [h('dt', {}, 'Lifetime'), h('dd', {}, `${d.expires_in} s`)] : null),
+        d.expires_in !== undefined ? [h('dt', {}, 'Lifetime'), h('dd', {}, `${d.expires_in} s`)] : null,
+        d.groups && d.groups.length ? [h('dt', {}, 'Deciding groups'), h('dd', {id: 'deciding-groups'},
+          d.groups.join(', '))] : null),
       h('h2', {}, 'Every policy'),
       table(['Policy', 'Effect', 'Revision', 'Matched', 'Why not'], d.policies.map((p) => h('tr', {},
         h('td', {}, p.name), h('td', {}, p.effect), h('td', {}, String(p.revision)),
