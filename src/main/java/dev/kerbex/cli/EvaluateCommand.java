@@ -65,6 +65,10 @@ final class EvaluateCommand extends Base {
     @Option(names = "--may-act", paramLabel = "ACTOR", description = "The subject token's may_act entries (repeatable).")
     List<String> mayAct = new ArrayList<>();
 
+    @Option(names = "--group-sid", paramLabel = "SID",
+            description = "A group SID the subject's Active Directory PAC would carry (repeatable).")
+    List<String> groupSids = new ArrayList<>();
+
     @Option(names = "--expires-in", paramLabel = "DURATION", description = "Time left on the subject (ISO-8601; default PT10H).")
     String expiresIn;
 
@@ -92,6 +96,9 @@ final class EvaluateCommand extends Base {
         if (!mayAct.isEmpty()) {
             mayAct.forEach(s.putArray("may_act")::add);
         }
+        if (!groupSids.isEmpty()) {
+            groupSids.forEach(s.putArray("group_sids")::add);
+        }
         putIf(s, "expires_in", expiresIn);
         JsonNode r = api().post(AdminApi.tenantPath(tenant(), "evaluate"), request).body();
         show(r, () -> human(r));
@@ -110,6 +117,11 @@ final class EvaluateCommand extends Base {
         }
         if (r.has("expires_in")) {
             out().println("lifetime: " + r.get("expires_in").asText() + "s");
+        }
+        if (r.path("groups").size() > 0) {
+            List<String> groups = new ArrayList<>();
+            r.get("groups").forEach(g -> groups.add(g.asText()));
+            out().println("groups:   " + String.join(", ", groups));
         }
         if (r.has("error")) {
             out().println("error:    " + r.get("error").asText() + ": " + Output.text(r, "error_description"));
