@@ -26,6 +26,10 @@ import org.apache.kerby.kerberos.kerb.type.base.KeyUsage;
  * compute it), keyed with the service key under key usage 17 (KERB_NON_KERB_CKSUM_SALT) and of the checksum type
  * of that key's enctype; CLIENT_INFO's time equal to the ticket's authtime and its name equal to the ticket's
  * client. The KDC signature is not checked: it needs the krbtgt key, which a service never has.
+ *
+ * <p>Longer than the project's other files on purpose: the bounded NDR reader and every buffer's bounds rules are
+ * one hostile-input surface, kept in one place so that they are read, reviewed and fuzzed ({@code PacFuzzTest})
+ * together rather than split into classes that each trust the other's checks.
  */
 public final class PacDecoder {
 
