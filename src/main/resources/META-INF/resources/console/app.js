@@ -14,20 +14,6 @@ let config = {oidc: null};
 let signInNote = null;
 let checkingToken = false;
 
-/** A message that outlives the next page drawn (announced politely). */
-export function flash(kind, text) {
-  replace(status, message(kind, text));
-}
-
-export function go(hash) {
-  if (location.hash === hash) route();
-  else location.hash = hash;
-}
-
-export function focusMain() {
-  main.focus();
-}
-
 const PAGES = [['policies', 'Policies'], ['evaluate', 'Evaluate'], ['clients', 'Clients'],
   ['issuers', 'Trusted issuers'], ['keys', 'Signing keys'], ['audit', 'Audit events']];
 

@@ -4,7 +4,7 @@ import {call, explain, seg, tag} from './api.js';
 import {canWrite} from './auth.js';
 import {h, replace, field, setFieldError, lines, message, table, time} from './dom.js';
 import {renderDiff} from './diff.js';
-import {flash, go, focusMain} from './app.js';
+import {flash, go, focusMain} from './nav.js';
 
 const TOKEN_TYPES = 'urn:kerbex:token-type:kerberos-ap-req, urn:ietf:params:oauth:token-type:jwt, ' +
   'urn:ietf:params:oauth:token-type:access_token';

@@ -2,7 +2,7 @@
 import {call, explain, seg} from './api.js';
 import {canWrite} from './auth.js';
 import {h, replace, field, setFieldError, lines, message, table, time, uid} from './dom.js';
-import {flash} from './app.js';
+import {flash} from './nav.js';
 
 const SUBJECT_TYPES = ['urn:kerbex:token-type:kerberos-ap-req', 'urn:ietf:params:oauth:token-type:jwt',
   'urn:ietf:params:oauth:token-type:access_token'];
