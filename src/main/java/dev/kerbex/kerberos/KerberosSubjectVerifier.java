@@ -75,7 +75,8 @@ public class KerberosSubjectVerifier implements SubjectVerifier {
         try {
             KerberosIdentity id = context.replays() == null ? verifier.verify(bytes, settings)
                     : verifyDeferringReplayCheck(bytes, settings, context);
-            DirectoryIdentity directory = id.pac() == null ? null
+            // An MIT PAC (no LOGON_INFO) proves no directory identity: such a subject has no groups (SPEC §5a).
+            DirectoryIdentity directory = id.pac() == null || id.pac().userSid() == null ? null
                     : new DirectoryIdentity(id.pac().userSid(), id.pac().groupSids(), id.pac().upn());
             return new VerifiedSubject(TokenType.KERBEROS_AP_REQ, id.principal(), id.realm(), null, null, id.ticketEnd(),
                     id.authTime(), null, null, Map.of("principal", id.principal(), "realm", id.realm()), directory);

@@ -21,7 +21,8 @@ import org.apache.kerby.kerberos.kerb.type.base.KeyUsage;
  * there before anything is read, so that a wrong value is a {@link KerberosVerificationException}, never an
  * exception of the JDK.
  *
- * <p>Checked: the PACTYPE header and its buffer table; exactly one LOGON_INFO, CLIENT_INFO and server signature;
+ * <p>Checked: the PACTYPE header and its buffer table; exactly one CLIENT_INFO and server signature, at most one
+ * LOGON_INFO (an MIT KDC since krb5 1.20 issues PACs without one: such a ticket has no SIDs and no groups);
  * the server signature over the PAC with both signature fields zeroed ([MS-PAC] §2.8.1, as MIT krb5 and Heimdal
  * compute it), keyed with the service key under key usage 17 (KERB_NON_KERB_CKSUM_SALT) and of the checksum type
  * of that key's enctype; CLIENT_INFO's time equal to the ticket's authtime and its name equal to the ticket's
@@ -74,18 +75,21 @@ public final class PacDecoder {
             throw new KerberosVerificationException(Reason.PAC_INVALID, CLIENT_MISMATCH,
                     "PAC logon name " + logonName + ", ticket client " + client);
         }
-        LogonInfo logon = logonInfo(pac, buffers.logonInfo());
-        String upn = buffers.upnDnsInfo() == null ? null : upn(pac, buffers.upnDnsInfo());
-        return new Pac(logon.userSid(), logon.groupSids(), upn, logonName);
+        return pac(pac, buffers, logonName);
     }
 
     /** Decodes without checking signature or client, for the fuzz test and diagnostics. */
     static Pac decodeUnverified(byte[] pac) throws KerberosVerificationException {
         Buffers buffers = buffers(pac);
         String logonName = clientInfo(pac, buffers.clientInfo(), null);
-        LogonInfo logon = logonInfo(pac, buffers.logonInfo());
+        return pac(pac, buffers, logonName);
+    }
+
+    private static Pac pac(byte[] pac, Buffers buffers, String logonName) throws KerberosVerificationException {
+        LogonInfo logon = buffers.logonInfo() == null ? null : logonInfo(pac, buffers.logonInfo());
         String upn = buffers.upnDnsInfo() == null ? null : upn(pac, buffers.upnDnsInfo());
-        return new Pac(logon.userSid(), logon.groupSids(), upn, logonName);
+        return logon == null ? new Pac(null, List.of(), upn, logonName)
+                : new Pac(logon.userSid(), logon.groupSids(), upn, logonName);
     }
 
     record Buffer(int type, int offset, int size) {
@@ -126,8 +130,8 @@ public final class PacDecoder {
                 wanted[(int) type] = new Buffer((int) type, (int) offset, (int) size);
             }
         }
-        if (wanted[LOGON_INFO] == null || wanted[CLIENT_INFO] == null || wanted[SERVER_CHECKSUM] == null) {
-            throw malformed("PAC lacks its logon info, client info or server signature");
+        if (wanted[CLIENT_INFO] == null || wanted[SERVER_CHECKSUM] == null) {
+            throw malformed("PAC lacks its client info or server signature");
         }
         return new Buffers(wanted[LOGON_INFO], wanted[CLIENT_INFO], wanted[SERVER_CHECKSUM], wanted[PRIVSVR_CHECKSUM],
                 wanted[UPN_DNS_INFO]);

@@ -167,6 +167,18 @@ class PacDecoderTest {
     }
 
     @Test
+    void decodeWhenNoLogonInfoAsMitKdcsIssueThenNoSidsAndNoGroups() throws Exception {
+        // MIT krb5 1.20+ puts a PAC without LOGON_INFO into its tickets: valid, and it proves no directory identity.
+        byte[] pac = le32(new PacBuilder().build(AES256, AUTH), 8, 18); // LOGON_INFO's entry becomes PAC_ATTRIBUTES_INFO
+
+        Pac decoded = PacDecoder.decodeUnverified(pac);
+
+        assertThat(decoded.userSid()).isNull();
+        assertThat(decoded.groupSids()).isEmpty();
+        assertThat(decoded.logonName()).isEqualTo("alice");
+    }
+
+    @Test
     void verifyWhenHostileCountsAndOffsetsThenMalformed() {
         byte[] pac = new PacBuilder().build(AES256, AUTH);
         List<UnaryOperator<byte[]>> edits = List.of(
