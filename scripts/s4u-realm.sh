@@ -4,6 +4,10 @@
 #
 #   scripts/s4u-realm.sh install          install the Debian packages if missing (needs root)
 #   scripts/s4u-realm.sh start DIR PORT   create and start a realm under DIR; slapd on PORT, KDC on PORT+1
+#   scripts/s4u-realm.sh start-rfc8009 DIR PORT
+#                                         the same, as realm SHA2.TEST (hosts *.sha2.test) whose every key, the
+#                                         krbtgt's included, is aes256-cts-hmac-sha384-192 or aes128-cts-hmac-sha256-128
+#                                         (RFC 8009), and whose KDC and clients permit only those two enctypes
 #   scripts/s4u-realm.sh start-kdc DIR    start the KDC again after a test stopped it
 #   scripts/s4u-realm.sh stop DIR         stop what start started
 #
@@ -14,8 +18,9 @@
 set -euo pipefail
 
 REALM=S4U.TEST
-BASE=dc=s4u,dc=test
-ADMIN_DN=cn=admin,$BASE
+DOMAIN=s4u.test
+ENCTYPES="aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96"
+EXTRA_LIBDEFAULTS=
 ADMIN_PW=ldap-admin-password
 MASTER_PW=kdc-master-password
 
@@ -32,6 +37,8 @@ install_packages() {
 
 start_realm() {
   local dir=$1 port=$2 kdc_port=$(($2 + 1))
+  local BASE=dc=${DOMAIN%%.*},dc=${DOMAIN#*.} ADMIN_DN
+  ADMIN_DN=cn=admin,$BASE
   rm -rf "$dir" && mkdir -p "$dir/ldap-data"
   dir=$(cd "$dir" && pwd)
   zcat /usr/share/doc/krb5-kdc-ldap/kerberos.schema.gz > "$dir/kerberos.schema"
@@ -63,7 +70,7 @@ dn: $BASE
 objectClass: dcObject
 objectClass: organization
 o: Kerbex S4U test
-dc: s4u
+dc: ${DOMAIN%%.*}
 LDIF
 
   cat > "$dir/krb5.conf" <<CONF
@@ -76,14 +83,15 @@ LDIF
     forwardable = true
     udp_preference_limit = 1
     default_ccache_name = FILE:$dir/ccache
+$EXTRA_LIBDEFAULTS
 [realms]
     $REALM = {
         kdc = 127.0.0.1:$kdc_port
         database_module = ldap
     }
 [domain_realm]
-    .s4u.test = $REALM
-    s4u.test = $REALM
+    .$DOMAIN = $REALM
+    $DOMAIN = $REALM
 [dbmodules]
     ldap = {
         db_library = kldap
@@ -103,7 +111,7 @@ CONF
         database_module = ldap
         key_stash_file = $dir/master.stash
         acl_file = $dir/kadm5.acl
-        supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+        supported_enctypes = $(for e in $ENCTYPES; do printf '%s:normal ' "$e"; done)
         max_life = 10h
         max_renewable_life = 1d
     }
@@ -118,20 +126,20 @@ CONF
     -H "ldap://127.0.0.1:$port/" stashsrvpw -f "$dir/ldap.stash" "$ADMIN_DN" > /dev/null
 
   kadmin.local -q "addprinc -pw alice-password alice" > /dev/null 2>&1
-  kadmin.local -q "addprinc -randkey +ok_to_auth_as_delegate HTTP/kerbex.s4u.test" > /dev/null 2>&1
+  kadmin.local -q "addprinc -randkey +ok_to_auth_as_delegate HTTP/kerbex.$DOMAIN" > /dev/null 2>&1
   # S4U2Self tickets carry no PRE-AUTHENT flag: targets must not require it.
-  kadmin.local -q "addprinc -randkey -requires_preauth postgres/db.s4u.test" > /dev/null 2>&1
-  kadmin.local -q "addprinc -randkey -requires_preauth HTTP/web.s4u.test" > /dev/null 2>&1
-  kadmin.local -q "ktadd -k $dir/kerbex.keytab HTTP/kerbex.s4u.test" > /dev/null
-  kadmin.local -q "ktadd -k $dir/postgres.keytab postgres/db.s4u.test" > /dev/null
-  kadmin.local -q "ktadd -k $dir/web.keytab HTTP/web.s4u.test" > /dev/null
+  kadmin.local -q "addprinc -randkey -requires_preauth postgres/db.$DOMAIN" > /dev/null 2>&1
+  kadmin.local -q "addprinc -randkey -requires_preauth HTTP/web.$DOMAIN" > /dev/null 2>&1
+  kadmin.local -q "ktadd -k $dir/kerbex.keytab HTTP/kerbex.$DOMAIN" > /dev/null
+  kadmin.local -q "ktadd -k $dir/postgres.keytab postgres/db.$DOMAIN" > /dev/null
+  kadmin.local -q "ktadd -k $dir/web.keytab HTTP/web.$DOMAIN" > /dev/null
   # A service that may delegate to postgres but was never allowed protocol transition.
-  kadmin.local -q "addprinc -randkey HTTP/noproto.s4u.test" > /dev/null 2>&1
-  kadmin.local -q "ktadd -k $dir/noproto.keytab HTTP/noproto.s4u.test" > /dev/null
+  kadmin.local -q "addprinc -randkey HTTP/noproto.$DOMAIN" > /dev/null 2>&1
+  kadmin.local -q "ktadd -k $dir/noproto.keytab HTTP/noproto.$DOMAIN" > /dev/null
 
   # Constrained delegation (MIT: only with the LDAP backend): Kerbex may go on to postgres, not to web.
-  allow_delegation "$port" HTTP/kerbex.s4u.test postgres/db.s4u.test
-  allow_delegation "$port" HTTP/noproto.s4u.test postgres/db.s4u.test
+  allow_delegation "$port" "$BASE" "$ADMIN_DN" HTTP/kerbex.$DOMAIN postgres/db.$DOMAIN
+  allow_delegation "$port" "$BASE" "$ADMIN_DN" HTTP/noproto.$DOMAIN postgres/db.$DOMAIN
 
   /usr/sbin/krb5kdc -P "$dir/krb5kdc.pid"
   echo "realm $REALM: slapd ldap://127.0.0.1:$port/, KDC 127.0.0.1:$kdc_port, krb5.conf $dir/krb5.conf"
@@ -139,7 +147,7 @@ CONF
 
 # Adds krbAllowedToDelegateTo TARGET to the LDAP entry of PRINCIPAL (both without realm).
 allow_delegation() {
-  local port=$1 principal=$2 target=$3 dn
+  local port=$1 BASE=$2 ADMIN_DN=$3 principal=$4 target=$5 dn
   dn=$(ldapsearch -x -LLL -o ldif-wrap=no -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" -b "$BASE" \
     "(krbPrincipalName=$principal@$REALM)" dn | sed -n 's/^dn: //p')
   ldapmodify -x -H "ldap://127.0.0.1:$port/" -D "$ADMIN_DN" -w "$ADMIN_PW" > /dev/null <<LDIF
@@ -169,7 +177,15 @@ start_kdc() {
 case "${1:-}" in
   install) install_packages ;;
   start) install_packages && start_realm "$2" "$3" ;;
+  start-rfc8009)
+    REALM=SHA2.TEST DOMAIN=sha2.test ENCTYPES="aes256-cts-hmac-sha384-192 aes128-cts-hmac-sha256-128"
+    # The KDC reads libdefaults too: without these it would still choose aes256-sha1 session keys, which MIT
+    # assumes every server supports.
+    EXTRA_LIBDEFAULTS="    permitted_enctypes = $ENCTYPES
+    default_tkt_enctypes = $ENCTYPES
+    default_tgs_enctypes = $ENCTYPES"
+    install_packages && start_realm "$2" "$3" ;;
   start-kdc) start_kdc "$2" ;;
   stop) stop_realm "$2" ;;
-  *) echo "usage: $0 install | start DIR PORT | start-kdc DIR | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 install | start DIR PORT | start-rfc8009 DIR PORT | start-kdc DIR | stop DIR" >&2; exit 2 ;;
 esac

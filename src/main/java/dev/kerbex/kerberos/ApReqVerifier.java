@@ -12,13 +12,11 @@ import java.util.Objects;
 import java.util.Set;
 import org.apache.kerby.asn1.type.Asn1Encodeable;
 import org.apache.kerby.kerberos.kerb.KrbException;
-import org.apache.kerby.kerberos.kerb.crypto.EncryptionHandler;
 import org.apache.kerby.kerberos.kerb.type.KerberosTime;
 import org.apache.kerby.kerberos.kerb.type.ap.ApReq;
 import org.apache.kerby.kerberos.kerb.type.ap.Authenticator;
 import org.apache.kerby.kerberos.kerb.type.base.EncryptedData;
 import org.apache.kerby.kerberos.kerb.type.base.EncryptionKey;
-import org.apache.kerby.kerberos.kerb.type.base.EncryptionType;
 import org.apache.kerby.kerberos.kerb.type.base.KeyUsage;
 import org.apache.kerby.kerberos.kerb.type.base.KrbMessageType;
 import org.apache.kerby.kerberos.kerb.type.base.PrincipalName;
@@ -111,7 +109,7 @@ public final class ApReqVerifier {
 
         // 6. Decrypt the ticket (RFC 4120 §7.5.1 key usage 2).
         byte[] ticketPlain = decrypt(encTicket, new EncryptionKey(ticketEtype, serviceKey.keyData(), serviceKey.kvno()),
-                KeyUsage.KDC_REP_TICKET, "ticket does not decrypt with the service key");
+                ticketEtype, KeyUsage.KDC_REP_TICKET, "ticket does not decrypt with the service key");
         EncTicketPart part = decode(new EncTicketPart(), ticketPlain, "EncTicketPart");
 
         // 7. The ticket's contents.
@@ -151,7 +149,7 @@ public final class ApReqVerifier {
                 String.join("/", part.getCname().getNameStrings()), client, authTime);
 
         // 8. The authenticator (key usage 11), sealed with the ticket's session key.
-        int sessionEtype = sessionKey.getKeyType() == null ? 0 : sessionKey.getKeyType().getValue();
+        int sessionEtype = KerberosCrypto.keyType(sessionKey);
         requireAllowed(allowed, sessionEtype, "session key");
         EncryptedData encAuthenticator = apReq.getEncryptedAuthenticator();
         if (etype(encAuthenticator) != sessionEtype) {
@@ -160,7 +158,7 @@ public final class ApReqVerifier {
                     "authenticator enctype " + Enctypes.name(etype(encAuthenticator)) + " differs from session key "
                             + Enctypes.name(sessionEtype));
         }
-        byte[] authenticatorPlain = decrypt(encAuthenticator, sessionKey, KeyUsage.AP_REQ_AUTH,
+        byte[] authenticatorPlain = decrypt(encAuthenticator, sessionKey, sessionEtype, KeyUsage.AP_REQ_AUTH,
                 "authenticator does not decrypt with the session key");
         Authenticator authenticator = decode(new Authenticator(), authenticatorPlain, "Authenticator");
         if (authenticator.getCname() == null || authenticator.getCrealm() == null || authenticator.getCtime() == null) {
@@ -215,13 +213,13 @@ public final class ApReqVerifier {
         }
     }
 
-    private static byte[] decrypt(EncryptedData data, EncryptionKey key, KeyUsage usage, String description)
+    private static byte[] decrypt(EncryptedData data, EncryptionKey key, int etype, KeyUsage usage, String description)
             throws KerberosVerificationException {
         if (data.getCipher() == null) {
             throw new KerberosVerificationException(Reason.DECRYPT_FAILED, description, "no cipher text");
         }
         try {
-            return EncryptionHandler.decrypt(data, key, usage);
+            return KerberosCrypto.decrypt(data, key, etype, usage);
         } catch (KrbException | RuntimeException e) {
             throw new KerberosVerificationException(Reason.DECRYPT_FAILED, description,
                     description + " (" + e.getClass().getSimpleName() + ")");
@@ -229,31 +227,8 @@ public final class ApReqVerifier {
     }
 
     /** The enctype number of {@code data}, including numbers Kerby does not know (it maps them to NONE). */
-    private static int etype(EncryptedData data) throws KerberosVerificationException {
-        EncryptionType type = data.getEType();
-        if (type != null && type != EncryptionType.NONE) {
-            return type.getValue();
-        }
-        // EncryptedData ::= SEQUENCE { etype [0] Int32, ... }: read the number from the encoding.
-        try {
-            byte[] der = data.encode();
-            Der.Tlv seq = Der.header(der, 0, der.length);
-            Der.Tlv field = Der.header(der, seq.contentStart(), seq.end());
-            if (field.tag() != 0xa0) {
-                return 0;
-            }
-            Der.Tlv integer = Der.header(der, field.contentStart(), field.end());
-            if (integer.tag() != 0x02 || integer.contentLength() < 1 || integer.contentLength() > 4) {
-                return 0;
-            }
-            int value = der[integer.contentStart()];
-            for (int i = integer.contentStart() + 1; i < integer.end(); i++) {
-                value = (value << 8) | (der[i] & 0xff);
-            }
-            return value;
-        } catch (java.io.IOException | RuntimeException e) {
-            return 0;
-        }
+    private static int etype(EncryptedData data) {
+        return KerberosCrypto.etype(data);
     }
 
     private static Instant instant(KerberosTime time) {

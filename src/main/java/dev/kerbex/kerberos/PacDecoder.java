@@ -8,11 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.kerby.kerberos.kerb.KrbException;
-import org.apache.kerby.kerberos.kerb.crypto.CheckSumHandler;
-import org.apache.kerby.kerberos.kerb.type.base.CheckSum;
 import org.apache.kerby.kerberos.kerb.type.base.CheckSumType;
-import org.apache.kerby.kerberos.kerb.type.base.KeyUsage;
 
 /**
  * Reads and checks an AD-WIN2K-PAC ([MS-PAC] §2.3–2.8) found in a ticket (SPEC §5a). The PAC arrives inside a ticket
@@ -144,8 +140,7 @@ public final class PacDecoder {
         Reader r = new Reader(pac, server.offset(), server.size());
         int type = (int) r.u32();
         int length = signatureLength(type);
-        CheckSumType expected = checksumType(enctype);
-        if (expected == null || expected.getValue() != type || length < 0) {
+        if (checksumType(enctype) != type || length < 0) {
             throw new KerberosVerificationException(Reason.PAC_SIGNATURE, SIGNATURE_INVALID,
                     "PAC server signature of type " + type + " for a key of enctype " + Enctypes.name(enctype));
         }
@@ -155,13 +150,7 @@ public final class PacDecoder {
         if (buffers.privsvrChecksum() != null) {
             zero(zeroed, buffers.privsvrChecksum());
         }
-        boolean valid;
-        try {
-            valid = CheckSumHandler.verifyWithKey(new CheckSum(expected, signature), zeroed, key,
-                    KeyUsage.fromValue(PAC_KEY_USAGE));
-        } catch (KrbException | RuntimeException e) {
-            valid = false;
-        }
+        boolean valid = KerberosCrypto.verifyChecksum(type, key, zeroed, signature, PAC_KEY_USAGE);
         if (!valid) {
             throw new KerberosVerificationException(Reason.PAC_SIGNATURE, SIGNATURE_INVALID,
                     "PAC server signature does not verify with the service key");
@@ -176,21 +165,30 @@ public final class PacDecoder {
         Arrays.fill(pac, buffer.offset() + 4, buffer.offset() + buffer.size(), (byte) 0);
     }
 
-    /** The checksum type a KDC uses for a PAC sealed with a key of {@code enctype} ([MS-PAC] §2.8). */
-    static CheckSumType checksumType(int enctype) {
+    /**
+     * The checksum type a KDC uses for a PAC sealed with a key of {@code enctype} ([MS-PAC] §2.8; RFC 8009 §8 for
+     * 19 and 20, whose checksum numbers equal their enctype numbers), or 0 for an enctype that has none.
+     */
+    static int checksumType(int enctype) {
         return switch (enctype) {
-            case 17 -> CheckSumType.HMAC_SHA1_96_AES128;
-            case 18 -> CheckSumType.HMAC_SHA1_96_AES256;
-            case 23 -> CheckSumType.HMAC_MD5_ARCFOUR;
-            default -> null;
+            case 17 -> CheckSumType.HMAC_SHA1_96_AES128.getValue();
+            case 18 -> CheckSumType.HMAC_SHA1_96_AES256.getValue();
+            case 19, 20 -> enctype;
+            case 23 -> CheckSumType.HMAC_MD5_ARCFOUR.getValue();
+            default -> 0;
         };
     }
 
+    /** The length of a signature of {@code type}: 12 for aes-sha1, 16 and 24 for RFC 8009's, 16 for rc4; else -1. */
     private static int signatureLength(int type) {
         if (type == CheckSumType.HMAC_SHA1_96_AES128.getValue() || type == CheckSumType.HMAC_SHA1_96_AES256.getValue()) {
             return 12;
         }
-        return type == CheckSumType.HMAC_MD5_ARCFOUR.getValue() ? 16 : -1;
+        return switch (type) {
+            case 19 -> 16;
+            case 20 -> 24;
+            default -> type == CheckSumType.HMAC_MD5_ARCFOUR.getValue() ? 16 : -1;
+        };
     }
 
     /** [MS-PAC] §2.7 PAC_CLIENT_INFO: its time must be the ticket's authtime (when given); returns the name. */

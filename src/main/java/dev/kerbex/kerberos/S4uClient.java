@@ -16,8 +16,6 @@ import javax.security.auth.kerberos.KerberosTicket;
 import javax.security.auth.login.Configuration;
 import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
-import org.apache.kerby.kerberos.kerb.type.base.EncryptionKey;
-import org.apache.kerby.kerberos.kerb.type.base.EncryptionType;
 import org.apache.kerby.kerberos.kerb.type.ticket.Ticket;
 import org.apache.kerby.kerberos.kerb.type.ticket.TicketFlag;
 
@@ -108,7 +106,7 @@ public final class S4uClient {
                     + ": the KDC's ticket ends at " + end + (renewTill == null ? "" : ", renewable until " + renewTill)
                     + ", after the requested " + till, null);
         }
-        return new ServiceTicket(user, target, encode(proxy.ticket()), part.key().getKeyType().getValue(),
+        return new ServiceTicket(user, target, encode(proxy.ticket()), KerberosCrypto.keyType(part.key()),
                 part.key().getKeyData(), flags(part.flags().getFlags()), instant(part.authTime()),
                 instant(part.startTime()), end, renewTill);
     }
@@ -188,7 +186,7 @@ public final class S4uClient {
                     Ticket ticket = new Ticket();
                     ticket.decode(t.getEncoded());
                     return new TgsExchange.Tgt(ticket,
-                            new EncryptionKey(EncryptionType.fromValue(t.getSessionKeyType()), t.getSessionKey().getEncoded()),
+                            KerberosCrypto.key(t.getSessionKeyType(), t.getSessionKey().getEncoded()),
                             t.getClient().getName(), t.getEndTime().toInstant());
                 }
             }

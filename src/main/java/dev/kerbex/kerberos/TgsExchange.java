@@ -18,16 +18,14 @@ import org.apache.kerby.asn1.type.Asn1Flags;
 import org.apache.kerby.kerberos.kerb.KrbCodec;
 import org.apache.kerby.kerberos.kerb.KrbErrorCode;
 import org.apache.kerby.kerberos.kerb.KrbException;
-import org.apache.kerby.kerberos.kerb.crypto.CheckSumHandler;
-import org.apache.kerby.kerberos.kerb.crypto.EncryptionHandler;
 import org.apache.kerby.kerberos.kerb.type.KerberosTime;
+import org.apache.kerby.kerberos.kerb.type.KrbIntegers;
 import org.apache.kerby.kerberos.kerb.type.KrbSequenceType;
 import org.apache.kerby.kerberos.kerb.type.ap.ApOptions;
 import org.apache.kerby.kerberos.kerb.type.ap.ApReq;
 import org.apache.kerby.kerberos.kerb.type.ap.Authenticator;
-import org.apache.kerby.kerberos.kerb.type.base.CheckSumType;
 import org.apache.kerby.kerberos.kerb.type.base.EncryptionKey;
-import org.apache.kerby.kerberos.kerb.type.base.EncryptionType;
+import org.apache.kerby.kerberos.kerb.type.base.EncryptedData;
 import org.apache.kerby.kerberos.kerb.type.base.KeyUsage;
 import org.apache.kerby.kerberos.kerb.type.base.KrbError;
 import org.apache.kerby.kerberos.kerb.type.base.KrbMessage;
@@ -55,6 +53,11 @@ final class TgsExchange {
     /** PA-PAC-OPTIONS (MS-KILE §2.2.10) flag: resource-based constrained delegation, bit 3. */
     private static final int PAC_OPTION_RBCD = 1 << (31 - 3);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The session key enctypes asked for, in MIT's default order ({@code default_tgs_enctypes}): aes-sha1 first as
+     * before, then RFC 8009's, which a realm that permits only those (MIT 1.21, Windows Server 2025) chooses.
+     */
+    private static final List<Integer> SESSION_ETYPES = List.of(18, 17, 20, 19);
 
     /** Kerbex's TGT: the ticket, its session key, Kerbex's principal and the TGT's end. */
     record Tgt(Ticket ticket, EncryptionKey sessionKey, String client, Instant endTime) {
@@ -93,15 +96,15 @@ final class TgsExchange {
                 user, target);
     }
 
-    private static KdcReqBody body(Tgt tgt, String server, Instant till) {
-        KdcReqBody body = new KdcReqBody();
+    private static RequestBody body(Tgt tgt, String server, Instant till) {
+        RequestBody body = new RequestBody();
         body.setKdcOptions(new KdcOptions());
         body.setRealm(PrincipalName.extractRealm(tgt.client()));
         body.setSname(new PrincipalName(PrincipalName.extractName(server),
                 server.contains("/") ? NameType.NT_SRV_INST : NameType.NT_PRINCIPAL));
         body.setTill(new KerberosTime(till.toEpochMilli() / 1000 * 1000));
         body.setNonce(RANDOM.nextInt() & Integer.MAX_VALUE);
-        body.setEtypes(List.of(EncryptionType.AES256_CTS_HMAC_SHA1_96, EncryptionType.AES128_CTS_HMAC_SHA1_96));
+        body.setEtypeNumbers(SESSION_ETYPES);
         return body;
     }
 
@@ -151,29 +154,24 @@ final class TgsExchange {
         authenticator.setCrealm(PrincipalName.extractRealm(tgt.client()));
         authenticator.setCname(new PrincipalName(PrincipalName.extractName(tgt.client()),
                 tgt.client().contains("/") ? NameType.NT_SRV_INST : NameType.NT_PRINCIPAL));
-        authenticator.setCksum(CheckSumHandler.checksumWithKey(checksumType(tgt.sessionKey()), body,
-                tgt.sessionKey().getKeyData(), KeyUsage.TGS_REQ_AUTH_CKSUM));
+        authenticator.setCksum(KerberosCrypto.checksum(tgt.sessionKey(), body, KeyUsage.TGS_REQ_AUTH_CKSUM));
         authenticator.setCtime(new KerberosTime(now / 1000 * 1000));
         authenticator.setCusec((int) (now % 1000) * 1000);
         ApReq ap = new ApReq();
         ap.setApOptions(new ApOptions());
         ap.setTicket(tgt.ticket());
-        ap.setEncryptedAuthenticator(EncryptionHandler.encrypt(encode(authenticator), tgt.sessionKey(), KeyUsage.TGS_REQ_AUTH));
+        ap.setEncryptedAuthenticator(KerberosCrypto.encrypt(encode(authenticator), tgt.sessionKey(), KeyUsage.TGS_REQ_AUTH));
         return ap;
-    }
-
-    private static CheckSumType checksumType(EncryptionKey key) throws KrbException {
-        return switch (key.getKeyType()) {
-            case AES256_CTS_HMAC_SHA1_96 -> CheckSumType.HMAC_SHA1_96_AES256;
-            case AES128_CTS_HMAC_SHA1_96 -> CheckSumType.HMAC_SHA1_96_AES128;
-            default -> throw new KrbException("TGT session key of enctype " + key.getKeyType().getName()
-                    + " is not supported; Kerbex's principal needs AES keys");
-        };
     }
 
     private static EncKdcReplyPart decryptPart(String step, TgsRep rep, EncryptionKey sessionKey) throws S4uException {
         try {
-            byte[] plain = EncryptionHandler.decrypt(rep.getEncryptedEncPart(), sessionKey, KeyUsage.TGS_REP_ENCPART_SESSKEY);
+            EncryptedData sealed = rep.getEncryptedEncPart();
+            int etype = KerberosCrypto.etype(sealed);
+            if (etype != KerberosCrypto.keyType(sessionKey)) {
+                throw new KrbException("the reply is sealed with enctype " + Enctypes.name(etype) + ", not the TGT session key's");
+            }
+            byte[] plain = KerberosCrypto.decrypt(sealed, sessionKey, etype, KeyUsage.TGS_REP_ENCPART_SESSKEY);
             Der.checkPrefix(plain);
             // RFC 4120 says [APPLICATION 26]; some KDCs send EncASRepPart's 25, which clients accept.
             EncKdcReplyPart part = new EncKdcReplyPart(plain.length > 0 && (plain[0] & 0x1f) == EncKdcReplyPart.AS_TAG
@@ -236,6 +234,15 @@ final class TgsExchange {
             return KrbCodec.encode(value);
         } catch (KrbException e) {
             throw new IllegalStateException("DER encoding failed", e);
+        }
+    }
+
+    /**
+     * A KDC-REQ-BODY whose {@code etype} list may name enctypes Kerby's enum lacks (19 and 20 would be sent as 0).
+     */
+    private static final class RequestBody extends KdcReqBody {
+        void setEtypeNumbers(List<Integer> etypes) {
+            setFieldAs(KdcReqBodyField.ETYPE, new KrbIntegers(etypes));
         }
     }
 

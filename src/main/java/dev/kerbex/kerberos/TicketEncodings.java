@@ -94,7 +94,7 @@ public final class TicketEncodings {
             PrincipalName client = name(t.client(), NameType.NT_PRINCIPAL);
             sgt.setClientPrincipal(client);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (CredCacheOutputStream out = new CredCacheOutputStream(bytes)) {
+            try (CredCacheOutputStream out = new KeyTypeKeepingStream(bytes)) {
                 out.writeShort(CCACHE_V4);
                 out.writeShort(2 + 2 + 8); // header length: one tag (tag, length, 8 bytes of value)
                 out.writeShort(TAG_KDC_TIME_OFFSET);
@@ -117,7 +117,7 @@ public final class TicketEncodings {
     }
 
     private static EncryptionKey sessionKey(ServiceTicket t) {
-        return new EncryptionKey(EncryptionType.fromValue(t.sessionKeyType()), t.sessionKey());
+        return KerberosCrypto.key(t.sessionKeyType(), t.sessionKey());
     }
 
     /** RFC 4120 §5.3: bit 0 of TicketFlags is the most significant bit of the 32-bit value. */
@@ -145,4 +145,23 @@ public final class TicketEncodings {
         return name;
     }
 
+    /**
+     * Kerby writes a keyblock's enctype from its {@code EncryptionType} enum, which has no RFC 8009 enctypes (it
+     * would write 0 for 19 and 20): the number is taken from the key's DER instead.
+     */
+    private static final class KeyTypeKeepingStream extends CredCacheOutputStream {
+        KeyTypeKeepingStream(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void writeKey(EncryptionKey key, int version) throws IOException {
+            int type = KerberosCrypto.keyType(key);
+            writeShort(type);
+            if (version == CredentialCache.FCC_FVNO_3) {
+                writeShort(type); // version 3 repeats the enctype
+            }
+            writeCountedOctets(key.getKeyData());
+        }
+    }
 }

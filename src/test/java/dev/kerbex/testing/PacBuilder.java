@@ -1,5 +1,6 @@
 package dev.kerbex.testing;
 
+import dev.kerbex.kerberos.KerberosCrypto;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -94,12 +95,16 @@ public class PacBuilder {
 
     /** The PAC, signed with {@code serviceKey}, its CLIENT_INFO at {@code authTime}. */
     public byte[] build(EncryptionKey serviceKey, Instant authTime) {
-        CheckSumType type = checksumType != null ? checksumType : switch (serviceKey.getKeyType().getValue()) {
+        int keyType = KerberosCrypto.keyType(serviceKey);
+        // RFC 8009 §8: a key of enctype 19 or 20 signs with the checksum of the same number (16 and 24 bytes).
+        boolean rfc8009 = checksumType == null && KerberosCrypto.isRfc8009(keyType);
+        CheckSumType type = checksumType != null ? checksumType : switch (keyType) {
             case 17 -> CheckSumType.HMAC_SHA1_96_AES128;
             case 18 -> CheckSumType.HMAC_SHA1_96_AES256;
             default -> CheckSumType.HMAC_MD5_ARCFOUR;
         };
-        int sigLength = type == CheckSumType.HMAC_MD5_ARCFOUR ? 16 : 12;
+        int typeNumber = rfc8009 ? keyType : type.getValue();
+        int sigLength = rfc8009 ? (keyType == 19 ? 16 : 24) : type == CheckSumType.HMAC_MD5_ARCFOUR ? 16 : 12;
         List<int[]> table = new ArrayList<>();
         List<byte[]> bodies = new ArrayList<>();
         add(table, bodies, 1, logonInfo());
@@ -111,12 +116,13 @@ public class PacBuilder {
         int privsvr = withPrivsvr ? add(table, bodies, 7, new byte[4 + 12]) : -1;
         byte[] pac = layout(table, bodies);
         int[] serverEntry = table.get(server);
-        le32(pac, serverEntry[2], (int) type.getValue());
+        le32(pac, serverEntry[2], typeNumber);
         if (privsvr >= 0) {
             le32(pac, table.get(privsvr)[2], (int) CheckSumType.HMAC_SHA1_96_AES256.getValue());
         }
         try {
-            byte[] sig = CheckSumHandler.checksumWithKey(type, pac, serviceKey.getKeyData(), KeyUsage.fromValue(17))
+            byte[] sig = (rfc8009 ? KerberosCrypto.checksum(serviceKey, pac, KeyUsage.fromValue(17))
+                    : CheckSumHandler.checksumWithKey(type, pac, serviceKey.getKeyData(), KeyUsage.fromValue(17)))
                     .getChecksum();
             System.arraycopy(sig, 0, pac, serverEntry[2] + 4, sigLength);
             if (privsvr >= 0) {

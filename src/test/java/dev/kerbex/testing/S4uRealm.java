@@ -54,6 +54,17 @@ public final class S4uRealm implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * A realm of its own, SHA2.TEST ({@code scripts/s4u-realm.sh start-rfc8009}): the same principals under
+     * {@code *.sha2.test}, every key (the krbtgt's too) of the RFC 8009 enctypes, which are all its KDC permits. The
+     * caller closes it; the JVM's Kerberos configuration is left alone (see {@link #krb5Conf()}).
+     */
+    public static S4uRealm rfc8009() throws IOException, InterruptedException {
+        Path dir = Path.of("target", "rfc8009-realm").toAbsolutePath();
+        run("scripts/s4u-realm.sh", "start-rfc8009", dir.toString(), Integer.toString(freePortPair()));
+        return new S4uRealm(dir);
+    }
+
     private static S4uRealm start() throws IOException, InterruptedException {
         Path dir = Path.of("target", "s4u-realm").toAbsolutePath();
         int port = freePortPair();

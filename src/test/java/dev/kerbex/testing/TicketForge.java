@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kerby.kerberos.kerb.KrbException;
-import org.apache.kerby.kerberos.kerb.crypto.EncryptionHandler;
+import dev.kerbex.kerberos.KerberosCrypto;
 import org.apache.kerby.kerberos.kerb.type.KerberosTime;
 import org.apache.kerby.kerberos.kerb.type.ap.ApOptions;
 import org.apache.kerby.kerberos.kerb.type.ap.ApReq;
@@ -159,8 +159,8 @@ public final class TicketForge {
     /** The raw KRB_AP_REQ. */
     public byte[] apReq() {
         try {
-            EncryptionKey sessionKey = EncryptionHandler.random2Key(
-                    TestKeytab.enctype(sessionEnctype != null ? sessionEnctype : enctype));
+            EncryptionKey sessionKey = KerberosCrypto.randomKey(
+                    TestKeytab.number(sessionEnctype != null ? sessionEnctype : enctype));
             EncTicketPart part = new EncTicketPart();
             TicketFlags flags = new TicketFlags();
             flags.setFlag(TicketFlag.FORWARDABLE);
@@ -187,10 +187,7 @@ public final class TicketForge {
             if (pac != null) {
                 part.setAuthorizationData(PacBuilder.ifRelevant(pac.build(serviceKey, authTime)));
             }
-            EncryptedData sealed = EncryptionHandler.encrypt(part.encode(), serviceKey, KeyUsage.KDC_REP_TICKET);
-            EncryptedData encPart = new EncryptedData();
-            encPart.setEType(sealed.getEType());
-            encPart.setCipher(sealed.getCipher());
+            EncryptedData encPart = KerberosCrypto.encrypt(part.encode(), serviceKey, KeyUsage.KDC_REP_TICKET);
             if (kvno != null) {
                 encPart.setKvno(kvno);
             }
@@ -232,7 +229,7 @@ public final class TicketForge {
             apReq.setApOptions(new ApOptions());
             apReq.setTicket(ticket);
             apReq.setEncryptedAuthenticator(
-                    EncryptionHandler.encrypt(authenticator.encode(), sessionKey, KeyUsage.AP_REQ_AUTH));
+                    KerberosCrypto.encrypt(authenticator.encode(), sessionKey, KeyUsage.AP_REQ_AUTH));
             return apReq.encode();
         } catch (KrbException | IOException e) {
             throw new IllegalStateException("cannot build AP-REQ", e);
