@@ -3,7 +3,6 @@ package dev.kerbex.kerberos;
 import static dev.kerbex.kerberos.ApReqVerifierTest.NOW;
 import static dev.kerbex.kerberos.ApReqVerifierTest.PASSWORD;
 import static dev.kerbex.kerberos.ApReqVerifierTest.SERVICE;
-import static dev.kerbex.kerberos.ApReqVerifierTest.SETTINGS;
 import static dev.kerbex.kerberos.ApReqVerifierTest.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +14,7 @@ import dev.kerbex.testing.TicketForge;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** SPEC §5 verification of AP-REQs whose ticket and session key are of the RFC 8009 enctypes (19, 20). */
 class ApReqRfc8009Test {
+    /** A tenant that lists the RFC 8009 pair beside SPEC §5's default aes-sha1 pair. */
+    static final VerificationSettings SETTINGS = ApReqVerifierTest.SETTINGS.withEnctypes(union(
+            VerificationSettings.DEFAULT_ENCTYPES, VerificationSettings.RFC8009_ENCTYPES));
+
 
     static final String AES256_SHA2 = "aes256-cts-hmac-sha384-192";
     static final String AES128_SHA2 = "aes128-cts-hmac-sha256-128";
@@ -115,5 +119,17 @@ class ApReqRfc8009Test {
 
         assertRejected(() -> verifier.verify(forge(AES256_SHA2).sessionEnctype(AES128_SHA2).gss(), only20),
                 Reason.WEAK_ENCTYPE, "enctype aes128-cts-hmac-sha256-128 is not allowed");
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    @Test
+    void verifyWhenTheTenantListsNoEnctypesThenRfc8009TicketIsWeakEnctypeAsSpecDefaultIsTheAesSha1Pair() {
+        assertRejected(() -> verifier.verify(forge(AES256_SHA2).gss(), ApReqVerifierTest.SETTINGS),
+                Reason.WEAK_ENCTYPE, "enctype aes256-cts-hmac-sha384-192 is not allowed");
     }
 }

@@ -69,7 +69,7 @@ class Rfc8009RealmIT {
 
         ApReqVerifier verifier = new ApReqVerifier(new KeytabKeys(List.of(realm.keytab("web")), Clock.systemUTC()),
                 new InMemoryReplayCache(), Clock.systemUTC());
-        KerberosIdentity identity = verifier.verify(token, VerificationSettings.of(Set.of(WEB), Set.of(REALM)));
+        KerberosIdentity identity = verifier.verify(token, VerificationSettings.of(Set.of(WEB), Set.of(REALM)).withEnctypes(VerificationSettings.RFC8009_ENCTYPES));
 
         assertThat(identity.principal()).isEqualTo(ALICE);
         assertThat(identity.enctype()).isEqualTo(AES256_SHA2);
@@ -115,7 +115,7 @@ class Rfc8009RealmIT {
             ticket.decode(t.ticket());
             byte[] apReq = TicketForge.apReq(ticket, KerberosCrypto.key(t.sessionKeyType(), t.sessionKey()), ALICE,
                     Instant.now());
-            KerberosIdentity id = target.verify(apReq, VerificationSettings.of(Set.of(POSTGRES), Set.of(REALM)));
+            KerberosIdentity id = target.verify(apReq, VerificationSettings.of(Set.of(POSTGRES), Set.of(REALM)).withEnctypes(VerificationSettings.RFC8009_ENCTYPES));
             assertThat(id.principal()).isEqualTo(ALICE);
             assertThat(id.enctype()).isEqualTo(AES256_SHA2);
 
