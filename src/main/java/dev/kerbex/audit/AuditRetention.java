@@ -3,6 +3,7 @@ package dev.kerbex.audit;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.observability.KerbexMeters;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,7 @@ import org.jboss.logging.Logger;
  * {@code purge-batch-size} rows, each its own transaction, so that no purge holds locks or piles up WAL for long; under
  * a PostgreSQL advisory lock, so that of several replicas one purges and the others skip (docs/audit-retention.md).
  */
+@Startup // a bad kerbex.audit.* setting stops the start, not the first purge an hour later
 @ApplicationScoped
 public class AuditRetention {
     private static final Logger LOG = Logger.getLogger(AuditRetention.class);
