@@ -22,6 +22,16 @@ record AdminCaller(String name, Set<String> roles) {
         return new AdminCaller(name, Set.copyOf(identity.getRoles()));
     }
 
+    /** The OAuth client the admin's token was issued to ({@code azp}, else {@code client_id}), for the log context. */
+    static String clientId(SecurityIdentity identity) {
+        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
+            Object azp = jwt.getClaim("azp");
+            Object clientId = azp != null ? azp : jwt.getClaim("client_id");
+            return clientId == null ? null : clientId.toString();
+        }
+        return null;
+    }
+
     boolean isAdmin() {
         return roles.contains(ADMIN);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerbex.audit.AuditEvent;
 import dev.kerbex.audit.AuditTrail;
 import dev.kerbex.config.KerbexConfig;
+import dev.kerbex.observability.LogContext;
 import dev.kerbex.policy.FieldError;
 import dev.kerbex.store.TenantRepository;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -15,7 +16,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.jboss.logging.MDC;
 
 /** What every admin resource does first: who calls, may they, which version do they hold, and auditing refusals. */
 @ApplicationScoped
@@ -42,7 +42,9 @@ class AdminSupport {
     }
 
     AdminCaller caller(SecurityIdentity identity) {
-        return AdminCaller.of(identity);
+        AdminCaller caller = AdminCaller.of(identity);
+        LogContext.client(AdminCaller.clientId(identity));
+        return caller;
     }
 
     /** 404 for a tenant the caller has no role for, exactly as for one that does not exist. */
@@ -156,7 +158,6 @@ class AdminSupport {
 
     /** The id RequestIds put in the log context for this request (also echoed as X-Request-Id). */
     static String requestId() {
-        Object id = MDC.get("request_id");
-        return id == null ? null : id.toString();
+        return LogContext.requestId();
     }
 }

@@ -23,6 +23,8 @@ public interface KerbexConfig {
     /** Base64 256-bit key-encryption key for signing keys at rest; generated beside the embedded database when absent. */
     Optional<String> keyEncryptionKey();
 
+    KeyEncryptionKeys keyEncryptionKeys();
+
     EmbeddedDb embeddedDb();
 
     /**
@@ -49,6 +51,56 @@ public interface KerbexConfig {
     ClientAuth clientAuth();
 
     Console console();
+
+    Log log();
+
+    Tracing tracing();
+
+    /** OpenTelemetry tracing (README "Tracing"); {@link TracingSwitch} maps it onto Quarkus's settings. */
+    interface Tracing {
+        /** Spans for verification, policy, signing, the database and KDC calls, exported over OTLP. */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
+    Audit audit();
+
+    /** Keys that still decrypt signing keys wrapped before a rotation: see docs/runbooks. */
+    interface KeyEncryptionKeys {
+        /**
+         * Earlier key-encryption keys (base64, comma-separated): they decrypt, never encrypt. Signing keys they wrapped
+         * are re-wrapped under {@code kerbex.key-encryption-key} at start, after which they can be dropped.
+         */
+        Optional<List<String>> previous();
+    }
+
+    /** Log output (README "Logs"). Both map onto Quarkus settings in application.properties. */
+    interface Log {
+        /** One JSON object per line on the console ({@code quarkus.log.console.json.enabled}); plain text otherwise. */
+        @WithDefault("false")
+        boolean json();
+
+        /** One access-log line per request ({@code quarkus.http.access-log.enabled}): no query string, no header. */
+        @WithDefault("false")
+        boolean access();
+    }
+
+    interface Audit {
+        /** How long audit events are kept (ISO-8601 duration, e.g. P400D); absent: kept forever, nothing is purged. */
+        Optional<Duration> retention();
+
+        /** Rows deleted per purge transaction: bounds lock time and WAL per step. */
+        @WithDefault("5000")
+        int purgeBatchSize();
+
+        /** How often a replica tries to purge (one at a time across replicas: the others skip). */
+        @WithDefault("1h")
+        Duration purgeInterval();
+
+        /** Upper bound on rows one purge run deletes; the next run continues. */
+        @WithDefault("1000000")
+        long purgeMaxRowsPerRun();
+    }
 
     interface Kerberos {
         /** Keytab files, reloaded when they change. */

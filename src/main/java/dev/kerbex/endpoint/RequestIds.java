@@ -3,7 +3,8 @@ package dev.kerbex.endpoint;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.jboss.logging.MDC;
+import dev.kerbex.observability.LogContext;
+import dev.kerbex.observability.Traces;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -22,7 +23,9 @@ public final class RequestIds {
     public void assign(ContainerRequestContext ctx) {
         String id = idFor(ctx.getHeaderString(HEADER));
         ctx.setProperty(PROPERTY, id);
-        MDC.put("request_id", id);
+        LogContext.requestId(id);
+        Traces.tagRequest(id);
+        LogContext.tenant(tenantOf(ctx.getUriInfo().getPath()));
     }
 
     @ServerResponseFilter
@@ -31,7 +34,36 @@ public final class RequestIds {
         if (id != null) {
             response.getHeaders().putSingle(HEADER, id);
         }
-        MDC.remove("request_id");
+        LogContext.clear();
+    }
+
+    /**
+     * The tenant a path names ({@code /tenants/{t}/...} or {@code /admin/v1/tenants/{t}/...}) when it is a well-formed
+     * tenant id (SPEC §2), else null: what goes into the log context is never free text from the caller.
+     */
+    static String tenantOf(String path) {
+        if (path == null) {
+            return null;
+        }
+        int start = path.startsWith("/tenants/") ? 9 : path.startsWith("/admin/v1/tenants/") ? 18 : -1;
+        if (start < 0) {
+            return null;
+        }
+        int end = path.indexOf('/', start);
+        if (end < 0) {
+            end = path.length();
+        }
+        if (end == start || end - start > 63) {
+            return null;
+        }
+        for (int i = start; i < end; i++) {
+            char c = path.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' && i > start;
+            if (!ok) {
+                return null;
+            }
+        }
+        return path.substring(start, end);
     }
 
     /** The caller's id when it is sane, else a fresh UUID. */

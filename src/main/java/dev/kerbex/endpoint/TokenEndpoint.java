@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerbex.exchange.DpopVerifier;
 import dev.kerbex.exchange.ExchangeInput;
 import dev.kerbex.exchange.TokenExchange;
+import dev.kerbex.observability.LogContext;
+import dev.kerbex.observability.Traces;
 import dev.kerbex.protocol.TokenResponse;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +21,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.jboss.logging.MDC;
 
 /**
  * {@code POST /tenants/{t}/oauth2/token}: RFC 8693 token exchange. Thin: parsing and deciding live below.
@@ -73,7 +74,10 @@ public class TokenEndpoint {
             return;
         }
         String requestId = RequestIds.idFor(http.getHeader(RequestIds.HEADER));
-        MDC.put("request_id", requestId);
+        // What RequestIds' filters do for the REST resources: the ids in the log context, the request id on the span.
+        LogContext.requestId(requestId);
+        Traces.tagRequest(requestId);
+        LogContext.tenant(RequestIds.tenantOf(http.path()));
         try {
             Buffer body = ctx.body().buffer();
             // Header names are case-insensitive (HTTP/2 sends them in lower case): Vert.x's map honours that.
@@ -92,7 +96,7 @@ public class TokenEndpoint {
             a.headers().forEach(response::putHeader);
             response.end(write(a.body()));
         } finally {
-            MDC.remove("request_id");
+            LogContext.clear();
         }
     }
 

@@ -21,6 +21,8 @@ import dev.kerbex.tenant.IssuerUrls;
 import dev.kerbex.directory.TenantDirectory;
 import dev.kerbex.tenant.TenantSnapshot;
 import dev.kerbex.observability.ExchangeMetrics;
+import dev.kerbex.observability.LogContext;
+import dev.kerbex.observability.Traces;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -131,7 +133,7 @@ public class TokenExchange {
         }
         // One transaction for the replay entries and the audit row (SPEC §5, §10), shared with concurrent requests'.
         ReplayClaim replayed;
-        try {
+        try (Traces.Span span = Traces.start("kerbex.audit.commit")) {
             replayed = audit.commit(replays.claims(), draft.event(AuditEvent.Outcome.ISSUED, null, null),
                     claim -> refusalEvent(draft, replays.refusalFor(claim)));
         } catch (StoreUnavailableException e) {
@@ -161,6 +163,7 @@ public class TokenExchange {
         }
         TokenRequest request = TokenRequest.parse(FormBody.decode(in.body()));
         draft.request(request);
+        LogContext.client(request.credentials().clientId());
         String subjectToken = request.subjectToken() != null ? request.subjectToken() : negotiateToken(in.authorization());
 
         Optional<OAuthClient> authenticated = clients.authenticate(tenant, request.credentials(), in.authorization(),
@@ -176,8 +179,12 @@ public class TokenExchange {
         if (authenticated.isEmpty() && request.subjectTokenType() != TokenType.KERBEROS_AP_REQ) {
             throw new OAuthException(OAuthErrorCode.INVALID_CLIENT, "client authentication: credentials required");
         }
-        VerifiedSubject subject = subjectVerifier.verify(subjectToken, request.subjectTokenType(),
-                new VerificationContext(tenant, authenticated.orElse(null), "subject_token", replays));
+        VerifiedSubject subject;
+        try (Traces.Span span = Traces.start("kerbex.verify")
+                .attribute("kerbex.token_type", request.subjectTokenType().name())) {
+            subject = subjectVerifier.verify(subjectToken, request.subjectTokenType(),
+                    new VerificationContext(tenant, authenticated.orElse(null), "subject_token", replays));
+        }
         draft.subject(subject);
 
         OAuthClient client = authenticated.orElseGet(() -> {
@@ -200,7 +207,10 @@ public class TokenExchange {
                     "requested_token_type: this deployment does not issue that token type");
         }
 
-        Decision decision = evaluator.decide(facts(in, tenant, client, request, subject, actor), tenant.policies(), now);
+        Decision decision;
+        try (Traces.Span span = Traces.start("kerbex.policy")) {
+            decision = evaluator.decide(facts(in, tenant, client, request, subject, actor), tenant.policies(), now);
+        }
         if (decision instanceof Decision.Refusal refusal) {
             draft.policy(refusal.policy());
             throw refusal.toException();
@@ -209,8 +219,12 @@ public class TokenExchange {
         draft.permit(permit);
         requireBinding(permit, dpopJkt);
 
-        TokenIssuer.IssuedToken issued = issuer.issue(new ExchangeContext(tenant, urls.issuer(tenant.tenant().id()),
-                client, request, subject, actor, permit, now, dpopJkt));
+        TokenIssuer.IssuedToken issued;
+        try (Traces.Span span = Traces.start("kerbex.sign")
+                .attribute("kerbex.token_type", request.requestedTokenType().name())) {
+            issued = issuer.issue(new ExchangeContext(tenant, urls.issuer(tenant.tenant().id()), client, request,
+                    subject, actor, permit, now, dpopJkt));
+        }
         draft.issued(issued);
         // A Kerberos ticket carries no OAuth scope, so its response names none.
         return new TokenResponse(issued.token(), issued.type().uri(), issued.tokenType(), issued.expiresIn(),
@@ -233,6 +247,7 @@ public class TokenExchange {
 
     private void admit(OAuthClient client, AuditDraft draft) {
         draft.client(client.clientId());
+        LogContext.client(client.clientId());
         if (!client.mayExchangeTokens()) {
             throw new OAuthException(OAuthErrorCode.UNAUTHORIZED_CLIENT,
                     "client: not allowed to use token exchange in this tenant");
@@ -312,6 +327,8 @@ public class TokenExchange {
             ReplayClaim replayed = audit.commit(replays.claims(), refusalEvent(draft, e),
                     claim -> refusalEvent(draft, replays.refusalFor(claim)));
             OAuthException answer = replayed == null ? e : replays.refusalFor(replayed);
+            // The error code only: the description and the audit row's reason stay out of the log.
+            LOG.debugf("exchange refused: %s", answer.code().code());
             count(draft, answer.code() == OAuthErrorCode.TEMPORARILY_UNAVAILABLE ? "error" : "refused", answer.code());
             return answer;
         } catch (StoreUnavailableException auditDown) {

@@ -142,7 +142,7 @@ public class SigningKeys {
         return gen.generateKeyPair();
     }
 
-    private static String aad(String tenantId, String kid) {
+    static String aad(String tenantId, String kid) {
         return tenantId + "/" + kid;
     }
 }

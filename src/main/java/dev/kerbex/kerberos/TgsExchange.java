@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import dev.kerbex.observability.KerbexMeters;
+import dev.kerbex.observability.Traces;
 import org.apache.kerby.asn1.Asn1FieldInfo;
 import org.apache.kerby.asn1.ExplicitField;
 import org.apache.kerby.asn1.type.Asn1Flags;
@@ -193,7 +194,8 @@ final class TgsExchange {
         for (InetSocketAddress kdc : kdcs) {
             long started = System.nanoTime();
             String name = kdc.getHostString() + ":" + kdc.getPort();
-            try (Socket socket = new Socket()) {
+            try (Traces.Span span = Traces.start("kerbex.kdc").attribute("kerbex.kdc", name)
+                    .attribute("kerbex.kdc.step", step); Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(kdc.getHostString(), kdc.getPort()), millis);
                 socket.setSoTimeout(millis);
                 DataOutputStream out = new DataOutputStream(socket.getOutputStream());
@@ -203,6 +205,7 @@ final class TgsExchange {
                 DataInputStream in = new DataInputStream(socket.getInputStream());
                 int length = in.readInt();
                 if (length <= 0 || length > MAX_REPLY) {
+                    span.failed("bad reply length");
                     KerbexMeters.kdcCall(name, step, false, System.nanoTime() - started);
                     failures.add(kdc.getHostString() + ":" + kdc.getPort() + " sent a reply of " + length + " bytes");
                     continue;

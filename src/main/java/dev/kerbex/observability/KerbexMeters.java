@@ -46,4 +46,10 @@ public final class KerbexMeters {
                 .tag("outcome", match ? "match" : "mismatch").register(Metrics.globalRegistry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
+
+    /** {@code kerbex_audit_purged_rows_total}: audit rows deleted by the retention purge (kerbex.audit.retention). */
+    public static void auditPurged(long rows) {
+        Counter.builder("kerbex.audit.purged.rows").description("Audit rows deleted by the retention purge")
+                .register(Metrics.globalRegistry).increment(rows);
+    }
 }
