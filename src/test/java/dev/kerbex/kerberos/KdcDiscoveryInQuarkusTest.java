@@ -8,7 +8,9 @@ import dev.kerbex.testing.TinyDns;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.Hashtable;
 import java.util.Optional;
+import javax.naming.Context;
 import javax.naming.NamingException;
 import javax.naming.directory.InitialDirContext;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,11 @@ class KdcDiscoveryInQuarkusTest {
 
     @Test
     void locateWhenJndiIsDisabledByQuarkusThenSrvRecordsAreStillFound() throws Exception {
-        assertThatThrownBy(() -> new InitialDirContext()).isInstanceOf(NamingException.class)
+        // What KdcLocator did first, and what failed inside the service: JNDI's InitialContext for the DNS provider.
+        Hashtable<String, String> env = new Hashtable<>();
+        env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
+        env.put(Context.PROVIDER_URL, "dns:");
+        assertThatThrownBy(() -> new InitialDirContext(env)).isInstanceOf(NamingException.class)
                 .hasMessageContaining("JNDI has been disabled");
         try (TinyDns dns = new TinyDns()) {
             dns.srv("_kerberos._tcp.EXAMPLE.TEST", 0, 0, 88, "dc1.example.test.").a("dc1.example.test", "127.0.0.11");
