@@ -116,6 +116,12 @@ public interface KerbexConfig {
         /** Longest wait for one KDC on the inverse path (a TGT login waits at most twice this). */
         @WithDefault("3s")
         Duration kdcTimeout();
+
+        /**
+         * DNS server ({@code host[:port]}) asked for the SRV records of a realm whose krb5.conf entry lists no
+         * {@code kdc} (e.g. an Active Directory domain's DNS); absent = the system's resolvers.
+         */
+        Optional<String> dnsResolver();
     }
 
     interface EmbeddedDb {

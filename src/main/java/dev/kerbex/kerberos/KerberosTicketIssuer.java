@@ -137,8 +137,8 @@ public class KerberosTicketIssuer implements TokenIssuer {
         }
         Path krb5Conf = krb5Conf();
         try {
-            S4uClient fresh = new S4uClient(s4u.principal(), Path.of(s4u.keytab()), krb5Conf, config.kerberos().kdcTimeout(),
-                    clock);
+            S4uClient fresh = new S4uClient(s4u.principal(), Path.of(s4u.keytab()), krb5Conf,
+                    config.kerberos().dnsResolver(), config.kerberos().kdcTimeout(), clock);
             S4uClient raced = clients.putIfAbsent(s4u, fresh);
             return raced != null ? raced : fresh;
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,9 @@ import org.apache.kerby.kerberos.kerb.type.ticket.TicketFlag;
  * Protocol transition and constrained delegation (S4U2Self then S4U2Proxy, MS-SFU): Kerbex, logged in with
  * its own keytab, obtains a service ticket for {@code target} in the name of {@code user}, ending no later
  * than a given instant. The login (AS exchange) is the JDK's Krb5LoginModule, reading the krb5.conf of
- * {@code java.security.krb5.conf}; the two TGS exchanges are Kerbex's own ({@link TgsExchange}), because the
- * JDK's GSS-API cannot bound a ticket's end time. Every wait on the KDC is bounded.
+ * {@code java.security.krb5.conf} (and finding the KDCs there, or in DNS through the system's resolvers); the two TGS
+ * exchanges are Kerbex's own ({@link TgsExchange}, {@link KdcTransport}), because the JDK's GSS-API cannot bound a
+ * ticket's end time. Every wait on the KDC is bounded.
  *
  * <p>One client serves one S4U identity for every request: its TGT is shared (and renewed before it ends), and each
  * user's S4U2Self evidence ticket is reused for that user's next tickets within the bounds of {@link EvidenceTickets},
@@ -49,13 +51,24 @@ public final class S4uClient {
      * @param clock   the service's clock (lifetimes, the TGT's renewal, the evidence cache)
      */
     public S4uClient(String principal, Path keytab, Path krb5Conf, Duration timeout, Clock clock) throws IOException {
+        this(principal, keytab, krb5Conf, Optional.empty(), timeout, clock);
+    }
+
+    /**
+     * @param dnsResolver {@code host[:port]} of the DNS server that locates the realm's KDCs when krb5.conf lists none
+     *        (SRV records, {@link KdcLocator}); empty = the system's resolvers
+     */
+    public S4uClient(String principal, Path keytab, Path krb5Conf, Optional<String> dnsResolver, Duration timeout,
+            Clock clock) throws IOException {
         this.clock = clock;
         this.evidence = new EvidenceTickets(clock);
         this.principal = principal;
         this.keytab = keytab;
         this.timeout = timeout;
         String realm = principal.substring(principal.lastIndexOf('@') + 1);
-        this.tgs = new TgsExchange(Krb5Realms.read(krb5Conf).kdcs(realm), timeout);
+        Krb5Realms conf = Krb5Realms.read(krb5Conf);
+        this.tgs = new TgsExchange(new KdcTransport(new KdcLocator(conf, dnsResolver, timeout).of(realm),
+                conf.udpPreferenceLimit(), timeout, clock));
     }
 
     public String principal() {

@@ -1,18 +1,12 @@
 package dev.kerbex.kerberos;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import dev.kerbex.observability.KerbexMeters;
-import dev.kerbex.observability.Traces;
 import org.apache.kerby.asn1.Asn1FieldInfo;
 import org.apache.kerby.asn1.ExplicitField;
 import org.apache.kerby.asn1.type.Asn1Flags;
@@ -47,10 +41,9 @@ import org.apache.kerby.kerberos.kerb.type.ticket.Tickets;
  * requested end time ({@code till}) itself: the JDK's GSS-API offers no way to, and SPEC §6 requires that a
  * ticket never outlives the subject token. S4U2Self asks for a ticket to Kerbex in the user's name
  * (PA-FOR-USER); S4U2Proxy presents it as evidence ({@code cname-in-addl-tkt}) for a ticket to the target.
- * Messages go over TCP (RFC 4120 §7.2.2) to each of the realm's KDCs in turn, each with a bounded wait.
+ * Messages go to the realm's KDCs through {@link KdcTransport} (UDP or TCP, failover, DNS discovery).
  */
 final class TgsExchange {
-    private static final int MAX_REPLY = 1 << 20;
     /** PA-PAC-OPTIONS (MS-KILE §2.2.10) flag: resource-based constrained delegation, bit 3. */
     private static final int PAC_OPTION_RBCD = 1 << (31 - 3);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -68,12 +61,17 @@ final class TgsExchange {
     record Reply(Ticket ticket, EncKdcReplyPart part, String client) {
     }
 
-    private final List<InetSocketAddress> kdcs;
-    private final Duration timeout;
+    private final KdcTransport transport;
 
+    TgsExchange(KdcTransport transport) {
+        this.transport = transport;
+    }
+
+    /** These KDCs, over TCP only. */
     TgsExchange(List<InetSocketAddress> kdcs, Duration timeout) {
-        this.kdcs = List.copyOf(kdcs);
-        this.timeout = timeout;
+        this(KdcTransport.fixed(kdcs.stream()
+                .map(a -> new Krb5Realms.Kdc(a.getHostString(), a.getPort(), Krb5Realms.Transport.TCP)).toList(),
+                Krb5Realms.DEFAULT_UDP_PREFERENCE_LIMIT, timeout));
     }
 
     /** S4U2Self: a forwardable ticket to Kerbex itself, client {@code user}. */
@@ -121,7 +119,7 @@ final class TgsExchange {
         } catch (KrbException | IOException e) {
             throw new S4uException(S4uException.Kind.OTHER, step + ": could not build the request: " + e.getMessage(), e);
         }
-        byte[] answer = send(step, request);
+        byte[] answer = transport.send(step, request);
         KrbMessage message;
         try {
             // The answer crossed the network: bounded in size (send) and DER depth before Kerby decodes it.
@@ -182,45 +180,6 @@ final class TgsExchange {
         } catch (KrbException | KerberosVerificationException | IOException | RuntimeException e) {
             throw new S4uException(S4uException.Kind.OTHER, step + ": the KDC's answer could not be decrypted", e);
         }
-    }
-
-    /** Each KDC in turn, TCP, a 4-byte length before each message; the first that answers wins. */
-    private byte[] send(String step, byte[] request) throws S4uException {
-        if (kdcs.isEmpty()) {
-            throw new S4uException(S4uException.Kind.KDC_UNREACHABLE, step + ": krb5.conf lists no KDC for the realm", null);
-        }
-        List<String> failures = new ArrayList<>();
-        int millis = (int) Math.max(1, timeout.toMillis());
-        for (InetSocketAddress kdc : kdcs) {
-            long started = System.nanoTime();
-            String name = kdc.getHostString() + ":" + kdc.getPort();
-            try (Traces.Span span = Traces.start("kerbex.kdc").attribute("kerbex.kdc", name)
-                    .attribute("kerbex.kdc.step", step); Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(kdc.getHostString(), kdc.getPort()), millis);
-                socket.setSoTimeout(millis);
-                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-                out.writeInt(request.length);
-                out.write(request);
-                out.flush();
-                DataInputStream in = new DataInputStream(socket.getInputStream());
-                int length = in.readInt();
-                if (length <= 0 || length > MAX_REPLY) {
-                    span.failed("bad reply length");
-                    KerbexMeters.kdcCall(name, step, false, System.nanoTime() - started);
-                    failures.add(kdc.getHostString() + ":" + kdc.getPort() + " sent a reply of " + length + " bytes");
-                    continue;
-                }
-                byte[] reply = in.readNBytes(length);
-                KerbexMeters.kdcCall(name, step, true, System.nanoTime() - started);
-                return reply;
-            } catch (IOException e) {
-                KerbexMeters.kdcCall(name, step, false, System.nanoTime() - started);
-                failures.add(kdc.getHostString() + ":" + kdc.getPort() + " " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
-            }
-        }
-        throw new S4uException(S4uException.Kind.KDC_UNREACHABLE, step + ": no KDC answered within " + timeout.toMillis()
-                + " ms (" + String.join("; ", failures) + ")", null);
     }
 
     private static int code(KrbError error) {

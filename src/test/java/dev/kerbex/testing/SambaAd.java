@@ -19,6 +19,12 @@ public final class SambaAd implements AutoCloseable {
     public static final String ALICE_PASSWORD = "alice-Passw0rd";
     public static final String BOB = "bob@AD.KERBEX.TEST";
     public static final String BOB_PASSWORD = "bob-Passw0rd";
+    /** The DC's DNS server, which serves the domain's SRV records (_kerberos._udp/_tcp.AD.KERBEX.TEST). */
+    public static final String DNS = "127.0.0.2:53";
+    /** The target Kerbex's account may delegate to ({@code samba-tool delegation add-service}). */
+    public static final String POSTGRES = "postgres/db.ad.kerbex.test@AD.KERBEX.TEST";
+    /** A target it may not delegate to. */
+    public static final String WEB = "HTTP/web.ad.kerbex.test@AD.KERBEX.TEST";
 
     private final Path dir;
     private final Map<String, String> sids;
