@@ -94,6 +94,13 @@ final class AdminFakes {
         }
     }, Clock.fixed(NOW, ZoneOffset.UTC));
 
+    /** Forgets the rows, announcements and dropped caches seen so far (after a test's set-up writes). */
+    void clearSeen() {
+        audit.clear();
+        announced.clear();
+        dropped.clear();
+    }
+
     static byte[] body(String json) {
         return json.getBytes(StandardCharsets.UTF_8);
     }

@@ -38,9 +38,7 @@ class ClientAdminTest {
 
     Tagged<ClientView> created(String id) {
         Tagged<ClientView> t = clients.create(ADMIN, TENANT, body(CLIENT.formatted(id)));
-        fakes.audit.clear();
-        fakes.announced.clear();
-        fakes.dropped.clear();
+        fakes.clearSeen();
         return t;
     }
 

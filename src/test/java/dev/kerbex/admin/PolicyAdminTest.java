@@ -44,9 +44,7 @@ class PolicyAdminTest {
 
     Tagged<PolicyRepresentation> created(String name) {
         Tagged<PolicyRepresentation> t = policies.create(ADMIN, TENANT, body(POLICY.formatted(name)));
-        fakes.audit.clear();
-        fakes.announced.clear();
-        fakes.dropped.clear();
+        fakes.clearSeen();
         return t;
     }
 
