@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.hibernate.Session;
@@ -89,8 +90,46 @@ public class AuditTrail {
         }
     }
 
-    /** Writes one unit's rows on {@code c} (no commit): the replayed claim or null, as {@link #commit}. */
-    ReplayClaim write(Connection c, CommitBatcher.Unit unit) throws SQLException {
+    /**
+     * Writes the units' rows on {@code c} (no commit), in order: for each, the replayed claim or null, as
+     * {@link #commit}. When no unit has more than one claim (the usual case: one authenticator, or none), every
+     * claim goes in one JDBC batch and then every audit row in another, so a batch of N exchanges costs the database
+     * two round trips instead of 2N; a unit with several claims stops at its first replay, so those are written one
+     * by one.
+     */
+    List<ReplayClaim> write(Connection c, List<CommitBatcher.Unit> units) throws SQLException {
+        List<ReplayClaim> results = new ArrayList<>(units.size());
+        if (units.stream().anyMatch(u -> u.claims().size() > 1)) {
+            for (CommitBatcher.Unit unit : units) {
+                results.add(writeOne(c, unit));
+            }
+            return results;
+        }
+        List<ReplayClaim> claims = new ArrayList<>(units.size());
+        units.forEach(u -> claims.addAll(u.claims()));
+        boolean[] fresh = claims.isEmpty() ? new boolean[0] : ReplayStore.insertAll(c, claims);
+        List<AuditEvent> events = new ArrayList<>(units.size());
+        int next = 0;
+        for (CommitBatcher.Unit unit : units) {
+            ReplayClaim replayed = null;
+            if (!unit.claims().isEmpty() && !fresh[next++]) {
+                replayed = unit.claims().get(0);
+                KerbexMeters.replayHit(replayed.kind());
+            }
+            results.add(replayed);
+            events.add(replayed == null ? unit.event() : unit.onReplay().apply(replayed));
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (AuditEvent e : events) {
+                bind(ps, e);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return results;
+    }
+
+    private ReplayClaim writeOne(Connection c, CommitBatcher.Unit unit) throws SQLException {
         for (ReplayClaim claim : unit.claims()) {
             if (!ReplayStore.insert(c, claim)) {
                 KerbexMeters.replayHit(claim.kind());
@@ -104,30 +143,34 @@ public class AuditTrail {
 
     private void insert(Connection c, AuditEvent e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            int i = 0;
-            ps.setTimestamp(++i, Timestamp.from(e.occurredAt()));
-            ps.setString(++i, DbText.clean(e.tenantId(), 63));
-            ps.setString(++i, e.kind());
-            ps.setString(++i, e.outcome().dbValue());
-            ps.setString(++i, e.error());
-            ps.setString(++i, DbText.clean(e.reason(), 2000));
-            ps.setString(++i, DbText.clean(e.requestId(), 64));
-            ps.setString(++i, DbText.clean(e.sourceAddress(), 64));
-            ps.setString(++i, DbText.clean(e.clientId(), 255));
-            ps.setString(++i, DbText.clean(e.subject(), 1024));
-            ps.setString(++i, e.subjectTokenType());
-            ps.setString(++i, e.requestedTokenType());
-            ps.setString(++i, toJson(e.audiences()));
-            ps.setString(++i, toJson(e.resources()));
-            ps.setString(++i, DbText.clean(e.scopes(), 2048));
-            ps.setObject(++i, e.policyId(), Types.OTHER);
-            ps.setObject(++i, e.policyRevision(), Types.INTEGER);
-            ps.setString(++i, e.jti());
-            ps.setTimestamp(++i, e.expiresAt() == null ? null : Timestamp.from(e.expiresAt()));
-            ps.setString(++i, DbText.clean(e.actor(), 255));
-            ps.setString(++i, DbText.cleanJson(e.details()));
+            bind(ps, e);
             ps.executeUpdate();
         }
+    }
+
+    private void bind(PreparedStatement ps, AuditEvent e) throws SQLException {
+        int i = 0;
+        ps.setTimestamp(++i, Timestamp.from(e.occurredAt()));
+        ps.setString(++i, DbText.clean(e.tenantId(), 63));
+        ps.setString(++i, e.kind());
+        ps.setString(++i, e.outcome().dbValue());
+        ps.setString(++i, e.error());
+        ps.setString(++i, DbText.clean(e.reason(), 2000));
+        ps.setString(++i, DbText.clean(e.requestId(), 64));
+        ps.setString(++i, DbText.clean(e.sourceAddress(), 64));
+        ps.setString(++i, DbText.clean(e.clientId(), 255));
+        ps.setString(++i, DbText.clean(e.subject(), 1024));
+        ps.setString(++i, e.subjectTokenType());
+        ps.setString(++i, e.requestedTokenType());
+        ps.setString(++i, toJson(e.audiences()));
+        ps.setString(++i, toJson(e.resources()));
+        ps.setString(++i, DbText.clean(e.scopes(), 2048));
+        ps.setObject(++i, e.policyId(), Types.OTHER);
+        ps.setObject(++i, e.policyRevision(), Types.INTEGER);
+        ps.setString(++i, e.jti());
+        ps.setTimestamp(++i, e.expiresAt() == null ? null : Timestamp.from(e.expiresAt()));
+        ps.setString(++i, DbText.clean(e.actor(), 255));
+        ps.setString(++i, DbText.cleanJson(e.details()));
     }
 
     private String toJson(List<String> values) {

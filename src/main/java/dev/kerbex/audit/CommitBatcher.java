@@ -37,9 +37,9 @@ final class CommitBatcher implements AutoCloseable {
     record Unit(List<ReplayClaim> claims, AuditEvent event, Function<ReplayClaim, AuditEvent> onReplay) {
     }
 
-    /** Writes one unit on a connection inside an open transaction; returns the replayed claim or null. */
+    /** Writes units on a connection inside an open transaction, in order; returns the replayed claim or null of each. */
     interface Writer {
-        ReplayClaim write(Connection c, Unit unit) throws SQLException;
+        List<ReplayClaim> write(Connection c, List<Unit> units) throws SQLException;
     }
 
     private record Pending(Unit unit, CompletableFuture<ReplayClaim> done) {
@@ -130,7 +130,9 @@ final class CommitBatcher implements AutoCloseable {
                 batch.get(0).done().completeExceptionally(new StoreUnavailableException("audit trail", e));
                 return;
             }
-            LOG.debugf("a batch of %d commits failed (%s); committing them one by one", batch.size(), e.getMessage());
+            // The SQLSTATE only: a batch's message quotes the statement with its parameters.
+            LOG.debugf("a batch of %d commits failed (%s); committing them one by one", batch.size(),
+                    e instanceof SQLException sql ? "SQLSTATE " + sql.getSQLState() : e.getClass().getSimpleName());
             for (Pending p : batch) {
                 try {
                     p.done().complete(writeTogether(List.of(p.unit())).get(0));
@@ -152,10 +154,7 @@ final class CommitBatcher implements AutoCloseable {
         try (c) {
             c.setAutoCommit(false);
             try {
-                List<ReplayClaim> results = new ArrayList<>(units.size());
-                for (Unit u : units) {
-                    results.add(writer.write(c, u));
-                }
+                List<ReplayClaim> results = writer.write(c, units);
                 c.commit();
                 return results;
             } catch (SQLException | RuntimeException e) {

@@ -11,6 +11,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -24,35 +25,73 @@ public final class ErrorMappers {
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
     private static final Pattern TOKEN_PATH = Pattern.compile("/?tenants/[^/]+/oauth2/(token|introspect|revoke)/?");
 
-    @ServerExceptionMapper
-    public Response oauth(OAuthException e) {
-        Response.ResponseBuilder r = Response.status(e.code().status())
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ErrorResponse.of(e))
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .header("Pragma", "no-cache");
+    /**
+     * What a failure on the token path answers, for these JAX-RS mappers and the token endpoint's route alike: a
+     * status, headers, a content type and a JSON body (an {@link ErrorResponse} or a problem map).
+     */
+    record Answer(int status, String contentType, Map<String, String> headers, Object body) {
+    }
+
+    /** The RFC 6749 §5.2 answer of an OAuth error, with the challenge or retry hint its code calls for. */
+    static Answer answer(OAuthException e) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(HttpHeaders.CACHE_CONTROL, "no-store");
+        headers.put("Pragma", "no-cache");
         if (e.code() == OAuthErrorCode.INVALID_CLIENT) {
-            r.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"kerbex\", charset=\"UTF-8\"");
+            headers.put(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"kerbex\", charset=\"UTF-8\"");
         } else if (e.code() == OAuthErrorCode.NEGOTIATE) {
-            r.header(HttpHeaders.WWW_AUTHENTICATE, "Negotiate");
+            headers.put(HttpHeaders.WWW_AUTHENTICATE, "Negotiate");
         } else if (e.code() == OAuthErrorCode.RATE_LIMITED) {
-            r.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+            headers.put(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
+        return new Answer(e.code().status(), MediaType.APPLICATION_JSON, headers, ErrorResponse.of(e));
+    }
+
+    /**
+     * The answer of any failure of the token path: OAuth errors as themselves; an unreachable database 503 with one
+     * WARN line; an unknown tenant 404 problem+json (no-store: SPEC §4); anything else is a bug, logged in full here,
+     * and a bare 500 for the client.
+     */
+    static Answer answer(Throwable e) {
+        if (e instanceof OAuthException oauth) {
+            return answer(oauth);
+        }
+        if (e instanceof UnknownTenantException) {
+            return new Answer(404, "application/problem+json", Map.of(HttpHeaders.CACHE_CONTROL, "no-store"),
+                    problemBody(404, "Not Found", "no such tenant"));
+        }
+        String unavailable = e instanceof StoreUnavailableException ? e.getMessage() : databaseUnavailable(e);
+        if (unavailable != null) {
+            // The pool ran dry or the database went away (issue 10): a fault of the environment, not a bug, so 503
+            // and one WARN line, not an ERROR with a stack trace.
+            LOG.warnf("database unavailable: %s", unavailable);
+            return answer(new OAuthException(OAuthErrorCode.TEMPORARILY_UNAVAILABLE,
+                    "service temporarily unavailable, retry later"));
+        }
+        LOG.error("unexpected failure", e);
+        return new Answer(500, MediaType.APPLICATION_JSON, Map.of(HttpHeaders.CACHE_CONTROL, "no-store"),
+                Map.of("error", "server_error", "error_description", "internal error; see the server log"));
+    }
+
+    private static Response response(Answer a) {
+        Response.ResponseBuilder r = Response.status(a.status()).type(a.contentType()).entity(a.body());
+        a.headers().forEach(r::header);
         return r.build();
     }
 
     @ServerExceptionMapper
+    public Response oauth(OAuthException e) {
+        return response(answer(e));
+    }
+
+    @ServerExceptionMapper
     public Response unavailable(StoreUnavailableException e) {
-        LOG.warnf("database unavailable: %s", e.getMessage());
-        return oauth(new OAuthException(OAuthErrorCode.TEMPORARILY_UNAVAILABLE,
-                "service temporarily unavailable, retry later"));
+        return response(answer(e));
     }
 
     @ServerExceptionMapper
     public Response unknownTenant(UnknownTenantException e) {
-        // Thrown by the token endpoint only, where every response is no-store (SPEC §4).
-        return Response.fromResponse(problem(Response.Status.NOT_FOUND, "Not Found", "no such tenant"))
-                .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        return response(answer(e));
     }
 
     @ServerExceptionMapper
@@ -76,21 +115,10 @@ public final class ErrorMappers {
         return problem(status, status.getReasonPhrase(), null);
     }
 
-    /** A bug, never a client's doing: logged in full here, a bare 500 for the client. */
+    /** A bug, never a client's doing (or an unreachable database): see {@link #answer(Throwable)}. */
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        String unavailable = databaseUnavailable(e);
-        if (unavailable != null) {
-            // The pool ran dry or the database went away below a path that does not wrap it (issue 10): a fault of
-            // the environment, not a bug, so 503 and one WARN line, not an ERROR with a stack trace.
-            LOG.warnf("database unavailable: %s", unavailable);
-            return oauth(new OAuthException(OAuthErrorCode.TEMPORARILY_UNAVAILABLE,
-                    "service temporarily unavailable, retry later"));
-        }
-        LOG.error("unexpected failure", e);
-        return Response.serverError().type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("error", "server_error", "error_description", "internal error; see the server log"))
-                .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        return response(answer(e));
     }
 
     /**
@@ -109,9 +137,13 @@ public final class ErrorMappers {
     }
 
     static Response problem(Response.StatusType status, String title, String detail) {
-        Map<String, Object> body = detail == null
-                ? Map.of("type", "about:blank", "title", title, "status", status.getStatusCode())
-                : Map.of("type", "about:blank", "title", title, "status", status.getStatusCode(), "detail", detail);
-        return Response.status(status).type("application/problem+json").entity(body).build();
+        return Response.status(status).type("application/problem+json")
+                .entity(problemBody(status.getStatusCode(), title, detail)).build();
+    }
+
+    private static Map<String, Object> problemBody(int status, String title, String detail) {
+        return detail == null
+                ? Map.of("type", "about:blank", "title", title, "status", status)
+                : Map.of("type", "about:blank", "title", title, "status", status, "detail", detail);
     }
 }

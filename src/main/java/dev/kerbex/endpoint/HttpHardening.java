@@ -101,8 +101,10 @@ public class HttpHardening {
         boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
         // HTTP/2 streams are left to quarkus-rest: it pauses the request when it takes it over, which an HTTP/2
         // request refuses once it has ended ("Request has already been read"). HTTP/2 has per-stream flow control,
-        // but a stalled HTTP/2 body still holds a worker (README "Known limits").
-        if (request.version() == HttpVersion.HTTP_2 || request.isEnded() || ctx.body().available()
+        // but a stalled HTTP/2 body still holds a worker (README "Known limits"). The token endpoint is no REST
+        // resource: its bodies are read here on every version.
+        if ((request.version() == HttpVersion.HTTP_2 && !TokenEndpoint.handles(request.path()))
+                || request.isEnded() || ctx.body().available()
                 || (declared <= 0 && !chunked)) {
             ctx.next();
             return;

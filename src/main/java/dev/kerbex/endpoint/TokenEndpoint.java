@@ -1,29 +1,56 @@
 package dev.kerbex.endpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kerbex.exchange.DpopVerifier;
 import dev.kerbex.exchange.ExchangeInput;
 import dev.kerbex.exchange.TokenExchange;
 import dev.kerbex.protocol.TokenResponse;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.regex.Pattern;
+import org.jboss.logging.MDC;
 
-/** {@code POST /tenants/{t}/oauth2/token}: RFC 8693 token exchange. Thin: parsing and deciding live below. */
-@Path("/tenants/{tenant}/oauth2/token")
+/**
+ * {@code POST /tenants/{t}/oauth2/token}: RFC 8693 token exchange. Thin: parsing and deciding live below.
+ *
+ * <p>A plain Vert.x route, not a Quarkus REST resource: this is the one endpoint on every caller's request path, and
+ * the REST layer's per-request work (its handler chain, request context, response filters and message-body writers)
+ * was about a tenth of a forward-path exchange's CPU (bench/README.md). The body arrives read by {@link HttpHardening}
+ * (on the event loop, bounded, with an idle timeout); the exchange runs on a worker thread; failures are answered by
+ * {@link ErrorMappers#answer(Throwable)}, the same mapping the REST endpoints use.
+ */
+@ApplicationScoped
 public class TokenEndpoint {
-    private final TokenExchange exchange;
+    static final String PATH = "/tenants/:tenant/oauth2/token";
+    private static final Pattern PATH_PATTERN = Pattern.compile("^/tenants/[^/]+/oauth2/token/?$");
 
-    public TokenEndpoint(TokenExchange exchange) {
+    private final TokenExchange exchange;
+    private final ObjectMapper json;
+
+    public TokenEndpoint(TokenExchange exchange, ObjectMapper json) {
         this.exchange = exchange;
+        this.json = json;
+    }
+
+    void install(@Observes Router router) {
+        // After the HTTP layer's checks and body reading (negative orders) and before Quarkus REST (ROUTE_ORDER_DEFAULT).
+        router.route(PATH).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).blockingHandler(this::handle, false);
+    }
+
+    /** True for a request this route answers (its body is read by {@link HttpHardening} on every HTTP version). */
+    static boolean handles(String path) {
+        return path != null && PATH_PATTERN.matcher(path).matches();
     }
 
     /** True for a Content-Type that parses and is form-urlencoded; an unparsable one is a client error, not a 500. */
@@ -38,21 +65,48 @@ public class TokenEndpoint {
         }
     }
 
-    /** Takes the raw body so that repeated parameters, bad encodings and the 64 KiB bound are ours to judge. */
-    @POST
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response token(@PathParam("tenant") String tenant, byte[] body,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @Context ContainerRequestContext ctx, @Context HttpServerRequest http) {
-        // Header names are case-insensitive (HTTP/2 sends them in lower case): ask Vert.x, whose map honours that.
-        List<String> dpop = http.headers().getAll(DpopVerifier.HEADER);
-        ExchangeInput input = new ExchangeInput(tenant, isForm(contentType), body == null ? new byte[0] : body,
-                authorization, RequestIds.sourceAddress(http), RequestIds.of(ctx), dpop);
-        TokenResponse response = exchange.exchange(input);
-        return Response.ok(response, MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .header("Pragma", "no-cache")
-                .build();
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest http = ctx.request();
+        if (http.method() != HttpMethod.POST) {
+            ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+            HttpHardening.refuse(ctx, 405, HttpHardening.describe(405));
+            return;
+        }
+        String requestId = RequestIds.idFor(http.getHeader(RequestIds.HEADER));
+        MDC.put("request_id", requestId);
+        try {
+            Buffer body = ctx.body().buffer();
+            // Header names are case-insensitive (HTTP/2 sends them in lower case): Vert.x's map honours that.
+            List<String> dpop = http.headers().getAll(DpopVerifier.HEADER);
+            ExchangeInput input = new ExchangeInput(ctx.pathParam("tenant"), isForm(http.getHeader(HttpHeaders.CONTENT_TYPE)),
+                    body == null ? new byte[0] : body.getBytes(), http.getHeader(HttpHeaders.AUTHORIZATION),
+                    RequestIds.sourceAddress(http), requestId, dpop);
+            TokenResponse response = exchange.exchange(input);
+            answer(ctx, requestId, 200, MediaType.APPLICATION_JSON)
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .putHeader("Pragma", "no-cache")
+                    .end(write(response));
+        } catch (RuntimeException | Error e) {
+            ErrorMappers.Answer a = ErrorMappers.answer(e);
+            HttpServerResponse response = answer(ctx, requestId, a.status(), a.contentType());
+            a.headers().forEach(response::putHeader);
+            response.end(write(a.body()));
+        } finally {
+            MDC.remove("request_id");
+        }
+    }
+
+    private static HttpServerResponse answer(RoutingContext ctx, String requestId, int status, String contentType) {
+        return ctx.response().setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+                .putHeader(RequestIds.HEADER, requestId);
+    }
+
+    private Buffer write(Object body) {
+        try {
+            return Buffer.buffer(json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the token endpoint's answer", e);
+        }
     }
 }

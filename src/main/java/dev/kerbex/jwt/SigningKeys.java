@@ -36,8 +36,11 @@ public class SigningKeys {
     private static final Logger LOG = Logger.getLogger(SigningKeys.class);
     private static final Duration CACHE_FOR = Duration.ofSeconds(5);
 
-    /** The decrypted active key of a tenant. */
-    public record SigningKey(String kid, String algorithm, PrivateKey privateKey) {
+    /** The decrypted active key of a tenant, with the protected header of the access tokens it signs, encoded once. */
+    public record SigningKey(String kid, String algorithm, PrivateKey privateKey, String protectedHeader) {
+        public SigningKey(String kid, String algorithm, PrivateKey privateKey) {
+            this(kid, algorithm, privateKey, AccessTokenMinter.protectedHeader(kid, algorithm));
+        }
     }
 
     private final SigningKeyStore store;

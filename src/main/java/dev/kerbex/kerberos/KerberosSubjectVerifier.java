@@ -96,9 +96,9 @@ public class KerberosSubjectVerifier implements SubjectVerifier {
             claim[0] = new ReplayClaim(REPLAY_KIND, key, expiresAt);
             return true;
         }, clock).verify(token, settings);
-        KerberosVerificationException replayed = new KerberosVerificationException(Reason.REPLAYED,
-                "authenticator replayed", "authenticator of " + id.principal() + " for " + id.servicePrincipal() + " replayed");
-        context.replays().add(claim[0], refusal(context.parameter(), replayed));
+        context.replays().add(claim[0], () -> refusal(context.parameter(), new KerberosVerificationException(
+                Reason.REPLAYED, "authenticator replayed",
+                "authenticator of " + id.principal() + " for " + id.servicePrincipal() + " replayed")));
         return id;
     }
 

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,6 +19,9 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ReplayStore implements JtiReplays {
     private static final Logger LOG = Logger.getLogger(ReplayStore.class);
+
+    private static final String INSERT =
+            "INSERT INTO replay_entry (kind, key_hash, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 
     private final AgroalDataSource dataSource;
 
@@ -47,13 +51,35 @@ public class ReplayStore implements JtiReplays {
      * them sees it as new.
      */
     public static boolean insert(Connection c, ReplayClaim claim) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO replay_entry (kind, key_hash, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, claim.kind());
-            ps.setBytes(2, claim.keyHash());
-            ps.setTimestamp(3, Timestamp.from(claim.expiresAt()));
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            bind(ps, claim);
             return ps.executeUpdate() == 1;
         }
+    }
+
+    /**
+     * Inserts every claim on {@code c} without committing, in one round trip (a JDBC batch, executed in order): for
+     * each, true when it is new. A claim repeated later in the list is seen as a replay of the earlier one.
+     */
+    public static boolean[] insertAll(Connection c, List<ReplayClaim> claims) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (ReplayClaim claim : claims) {
+                bind(ps, claim);
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            boolean[] fresh = new boolean[claims.size()];
+            for (int i = 0; i < fresh.length; i++) {
+                fresh[i] = counts[i] == 1;
+            }
+            return fresh;
+        }
+    }
+
+    private static void bind(PreparedStatement ps, ReplayClaim claim) throws SQLException {
+        ps.setString(1, claim.kind());
+        ps.setBytes(2, claim.keyHash());
+        ps.setTimestamp(3, Timestamp.from(claim.expiresAt()));
     }
 
     @Scheduled(every = "60s", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -66,6 +66,40 @@ class CommitBatcherTest {
     }
 
     @Test
+    void commitWhenABatchMixesUnitsWithAndWithoutClaimsThenEachGetsItsOwnOutcome() throws Exception {
+        ReplayClaim seen = claim();
+        assertThat(trail.commit(List.of(seen), event("token_exchange", id("earlier")), c -> null)).isNull();
+        ReplayClaim fresh = claim();
+        AuditEvent plain = event("token_exchange", id("no-claim"));
+
+        List<ReplayClaim> results = inOneBatch(new CommitBatcher.Unit(List.of(), plain, c -> plain), unit("replayed", seen),
+                unit("fresh", fresh));
+
+        assertThat(transactionOf.get(id("no-claim"))).isEqualTo(transactionOf.get(id("replayed")))
+                .isEqualTo(transactionOf.get(id("fresh")));
+        assertThat(results).containsExactly(NEW, seen, NEW);
+        assertThat(outcome("no-claim")).isEqualTo("issued");
+        assertThat(outcome("replayed")).isEqualTo("refused");
+        assertThat(outcome("fresh")).isEqualTo("issued");
+        assertThat(replayRows(fresh)).isEqualTo(1);
+    }
+
+    @Test
+    void commitWhenAUnitWithTwoClaimsHasItsFirstReplayedThenItsSecondIsNotRecorded() throws Exception {
+        ReplayClaim seen = claim();
+        assertThat(trail.commit(List.of(seen), event("token_exchange", id("first-use")), c -> null)).isNull();
+        ReplayClaim second = claim();
+        CommitBatcher.Unit twoClaims = unit("two-claims", seen);
+        twoClaims = new CommitBatcher.Unit(List.of(seen, second), twoClaims.event(), twoClaims.onReplay());
+
+        List<ReplayClaim> results = inOneBatch(twoClaims, unit("neighbour", claim()));
+
+        assertThat(results).containsExactly(seen, NEW);
+        assertThat(outcome("two-claims")).isEqualTo("refused");
+        assertThat(replayRows(second)).isZero();
+    }
+
+    @Test
     void commitWhenTheAuditRowIsRefusedThenTheReplayEntryIsNotKeptEither() {
         ReplayClaim claim = claim();
         AuditEvent refused = event("x".repeat(40), id("too-long-kind")); // kind is varchar(32)
@@ -101,16 +135,17 @@ class CommitBatcherTest {
         CommitBatcher.Unit blocker = unit("blocker", claim());
         CountDownLatch firstBatchWriting = new CountDownLatch(1);
         CommitBatcher[] batcher = new CommitBatcher[1];
-        batcher[0] = new CommitBatcher(dataSource, (c, unit) -> {
-            if (unit == blocker) {
+        batcher[0] = new CommitBatcher(dataSource, (c, batch) -> {
+            if (batch.contains(blocker)) {
                 firstBatchWriting.countDown();
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (batcher[0].queued() < units.length && System.nanoTime() < until) {
                     Thread.onSpinWait();
                 }
             }
-            transactionOf.put(unit.event().requestId(), transactionId(c));
-            return trail.write(c, unit);
+            long transaction = transactionId(c);
+            batch.forEach(unit -> transactionOf.put(unit.event().requestId(), transaction));
+            return trail.write(c, batch);
         }, 1);
         ExecutorService pool = Executors.newFixedThreadPool(units.length + 1);
         try {

@@ -360,7 +360,7 @@ class TokenExchangeUseCaseTest {
         public VerifiedSubject verify(String token, TokenType type, VerificationContext context) {
             String principal = token.substring("krb:".length());
             context.replays().add(new ReplayClaim("krb-authn", token.getBytes(StandardCharsets.UTF_8), NOW.plusSeconds(300)),
-                    new OAuthException(OAuthErrorCode.INVALID_REQUEST, "subject_token: authenticator replayed",
+                    () -> new OAuthException(OAuthErrorCode.INVALID_REQUEST, "subject_token: authenticator replayed",
                             "subject_token: authenticator replayed: seen before"));
             return new VerifiedSubject(type, principal, "EXAMPLE.TEST", null, null, NOW.plus(Duration.ofHours(8)), null,
                     null, null, Map.of());
