@@ -2,7 +2,7 @@ package dev.kerbex.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kerbex.endpoint.OversizedTokenRequests;
+import dev.kerbex.http.OversizedBodies;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,13 +27,8 @@ public class AdminOversizedBodies {
 
     void install(@Observes Router router) {
         router.route("/admin/*").order(-1000).handler(ctx -> {
-            if (OversizedTokenRequests.declaredLength(ctx.request().getHeader("Content-Length"))
-                    > OversizedTokenRequests.BUFFER_LIMIT) {
-                ctx.response().setStatusCode(413)
-                        .putHeader("Content-Type", "application/problem+json")
-                        .putHeader("Cache-Control", "no-store")
-                        .putHeader("Connection", "close")
-                        .end(body);
+            if (OversizedBodies.declaredTooLarge(ctx.request())) {
+                OversizedBodies.refuse(ctx, 413, "application/problem+json", body);
                 return;
             }
             ctx.next();

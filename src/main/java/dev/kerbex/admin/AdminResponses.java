@@ -22,6 +22,11 @@ final class AdminResponses {
         return tag(Response.created(location).entity(t.body()), t.version());
     }
 
+    /** A created resource that has no version of its own (a signing key). */
+    static Response created(URI location, Object body) {
+        return Response.created(location).entity(body).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
     static Response noContent() {
         return Response.noContent().header(HttpHeaders.CACHE_CONTROL, "no-store").build();
     }

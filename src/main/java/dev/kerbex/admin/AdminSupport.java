@@ -3,34 +3,33 @@ package dev.kerbex.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kerbex.audit.AuditEvent;
-import dev.kerbex.audit.AuditTrail;
 import dev.kerbex.config.KerbexConfig;
 import dev.kerbex.observability.LogContext;
-import dev.kerbex.policy.FieldError;
 import dev.kerbex.store.TenantRepository;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URI;
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
+import java.util.function.Predicate;
 
-/** What every admin resource does first: who calls, may they, which version do they hold, and auditing refusals. */
+/** What every admin resource does first: who calls, may they, which version do they hold. */
 @ApplicationScoped
 class AdminSupport {
-    private final TenantRepository tenants;
-    private final AuditTrail audit;
+    private final Predicate<String> tenantExists;
     private final ObjectMapper json;
     private final String publicUrl;
 
-    AdminSupport(TenantRepository tenants, AuditTrail audit, ObjectMapper json, KerbexConfig config) {
-        this.tenants = tenants;
-        this.audit = audit;
+    @Inject
+    AdminSupport(TenantRepository tenants, ObjectMapper json, KerbexConfig config) {
+        this(t -> tenants.find(t).isPresent(), json, config.publicUrl());
+    }
+
+    /** On its ports alone: whether a tenant exists, and {@code kerbex.public-url}. */
+    AdminSupport(Predicate<String> tenantExists, ObjectMapper json, String publicUrl) {
+        this.tenantExists = tenantExists;
         this.json = json;
-        String url = config.publicUrl();
-        this.publicUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     }
 
     /**
@@ -49,7 +48,7 @@ class AdminSupport {
 
     /** 404 for a tenant the caller has no role for, exactly as for one that does not exist. */
     void mayRead(AdminCaller caller, String tenant) {
-        if (!caller.mayRead(tenant) || !tenants.find(tenant).isPresent()) {
+        if (!caller.mayRead(tenant) || !tenantExists.test(tenant)) {
             throw AdminProblem.notFound();
         }
     }
@@ -114,13 +113,6 @@ class AdminSupport {
         return "\"" + version + "\"";
     }
 
-    /** The caller, who must be allowed to write {@code tenant} (404 or 403 otherwise), and this request's ids. */
-    AdminOperation writer(SecurityIdentity identity, String tenant, HttpServerRequest http) {
-        AdminCaller caller = caller(identity);
-        mayWrite(caller, tenant);
-        return new AdminOperation(caller, requestId(), source(http));
-    }
-
     /** The caller and this request's ids, before any check: the service authorises. */
     AdminOperation operation(SecurityIdentity identity, HttpServerRequest http) {
         return new AdminOperation(caller(identity), requestId(), source(http));
@@ -136,20 +128,6 @@ class AdminSupport {
 
     ObjectNode details(String action, String resource) {
         return json.createObjectNode().put("action", action).put("resource", resource);
-    }
-
-    /** Audits a refused write, then throws the problem: the data stays as it was. */
-    RuntimeException refused(AdminProblem problem, AdminOperation op, String tenant, UUID policyId, String action,
-            String resource) {
-        ObjectNode d = details(action, resource).put("status", problem.status());
-        List<FieldError> errors = problem.errors();
-        if (!errors.isEmpty()) {
-            var list = d.putArray("errors");
-            errors.forEach(e -> list.addObject().put("pointer", e.pointer()).put("detail", e.message()));
-        }
-        audit.record(AuditEvent.admin(Instant.now(), tenant, AuditEvent.Outcome.FAILURE, action + " " + resource
-                + " refused", op.requestId(), op.source(), op.caller().name(), policyId, null, json(d)));
-        return problem;
     }
 
     static String source(HttpServerRequest request) {

@@ -59,7 +59,7 @@ class TenantAdmin {
         } catch (AdminProblem p) {
             // Audited under the tenant it names, when that is a well-formed id; otherwise there is no trail for it.
             if (r != null && r.id() != null && Tenant.ID.matcher(r.id()).matches()) {
-                throw support.refused(p, op, r.id(), null, "create", "tenant");
+                throw writes.refused(p, op, r.id(), null, "create", "tenant");
             }
             throw p;
         }

@@ -1,8 +1,8 @@
 package dev.kerbex.demo;
 
 import dev.kerbex.bootstrap.TenantProvisioner;
+import dev.kerbex.config.EmbeddedRun;
 import dev.kerbex.config.KerbexConfig;
-import dev.kerbex.embedded.KerbexMain;
 import dev.kerbex.kerberos.DemoKdc;
 import dev.kerbex.kerberos.KeytabSource;
 import dev.kerbex.representation.ClientRepresentation;
@@ -46,7 +46,7 @@ public class DemoRealm implements KeytabSource {
         return switch (config.demo().enabled()) {
             case "true" -> true;
             case "false" -> false;
-            default -> Boolean.getBoolean(KerbexMain.EMBEDDED_ACTIVE) && config.bootstrapFile().isEmpty();
+            default -> EmbeddedRun.active() && config.bootstrapFile().isEmpty();
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.kerbex.embedded;
 
+import dev.kerbex.config.EmbeddedRun;
 import dev.kerbex.crypto.CryptoProviders;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -19,8 +20,6 @@ import org.jboss.logging.Logger;
 public final class KerbexMain {
     private static final Logger LOG = Logger.getLogger(KerbexMain.class);
 
-    /** Set while the embedded database serves this process; other components adapt their defaults to it. */
-    public static final String EMBEDDED_ACTIVE = "dev.kerbex.embedded-db-active";
     /** Set to the embedded admin access's directory when it is on ({@link EmbeddedAdminAccess}). */
     public static final String EMBEDDED_ADMIN_DIR = "dev.kerbex.embedded-admin-dir";
 
@@ -40,7 +39,7 @@ public final class KerbexMain {
         System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
         System.setProperty("quarkus.datasource.username", db.username());
         System.setProperty("quarkus.datasource.password", db.password());
-        System.setProperty(EMBEDDED_ACTIVE, "true");
+        System.setProperty(EmbeddedRun.ACTIVE, "true");
         if (EmbeddedAdminAccess.applies(false, name -> config.getOptionalValue(name, String.class).orElse(null))) {
             // Before Quarkus reads its configuration: the admin API's OIDC tenant then trusts the embedded key.
             EmbeddedAdminAccess admin = EmbeddedAdminAccess.prepare(EmbeddedAdminAccess.dirBeside(dir));

@@ -1,6 +1,7 @@
 package dev.kerbex.endpoint;
 
 import dev.kerbex.config.KerbexConfig;
+import dev.kerbex.http.OversizedBodies;
 import dev.kerbex.protocol.FormBody;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -34,7 +35,7 @@ import org.jboss.logging.Logger;
 public class HttpHardening {
     private static final Logger LOG = Logger.getLogger(HttpHardening.class);
     /** What a request body may be before it is refused unread (the endpoints then apply their own 64 KiB). */
-    public static final long BUFFER_LIMIT = OversizedTokenRequests.BUFFER_LIMIT;
+    public static final long BUFFER_LIMIT = OversizedBodies.BUFFER_LIMIT;
     /** The token, introspection and revocation endpoints: RFC 6749 error JSON and no-store (SPEC §4). */
     private static final Pattern OAUTH2 = Pattern.compile("^/tenants/[^/]*/oauth2/(token|introspect|revoke)/?$");
     private static final Pattern OAUTH2_ANYWHERE = Pattern.compile("/oauth2/(token|introspect|revoke)/?$");
@@ -96,7 +97,7 @@ public class HttpHardening {
 
     private void readBody(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        long declared = OversizedTokenRequests.declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+        long declared = OversizedBodies.declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
         boolean chunked = request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
         // HTTP/2 streams are left to quarkus-rest: it pauses the request when it takes it over, which an HTTP/2
         // request refuses once it has ended ("Request has already been read"). HTTP/2 has per-stream flow control,

@@ -1,5 +1,6 @@
 package dev.kerbex.endpoint;
 
+import dev.kerbex.http.OversizedBodies;
 import dev.kerbex.protocol.FormBody;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -14,8 +15,6 @@ import jakarta.enterprise.event.Observes;
  */
 @ApplicationScoped
 public class OversizedTokenRequests {
-    /** What the HTTP layer buffers of a body (Quarkus's default {@code limits.max-body-size}). */
-    public static final long BUFFER_LIMIT = 1024 * 1024;
     /** The token, introspection and revocation endpoints all answer in RFC 6749 §5.2 JSON. */
     private static final java.util.regex.Pattern OAUTH2_POST =
             java.util.regex.Pattern.compile("/oauth2/(token|introspect|revoke)$");
@@ -25,28 +24,12 @@ public class OversizedTokenRequests {
     void install(@Observes Router router) {
         router.route().order(-1000).handler(ctx -> {
             if (ctx.request().method() == HttpMethod.POST && OAUTH2_POST.matcher(ctx.request().path()).find()
-                    && declaredLength(ctx.request().getHeader("Content-Length")) > BUFFER_LIMIT) {
-                ctx.response().setStatusCode(400)
-                        .putHeader("Content-Type", "application/json")
-                        .putHeader("Cache-Control", "no-store")
-                        .putHeader("Pragma", "no-cache")
-                        .putHeader("Connection", "close")
-                        .end(BODY);
+                    && OversizedBodies.declaredTooLarge(ctx.request())) {
+                ctx.response().putHeader("Pragma", "no-cache");
+                OversizedBodies.refuse(ctx, 400, "application/json", BODY);
                 return;
             }
             ctx.next();
         });
-    }
-
-    /** The declared {@code Content-Length}, or -1 when there is none or it is not a number. */
-    public static long declaredLength(String header) {
-        if (header == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(header.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

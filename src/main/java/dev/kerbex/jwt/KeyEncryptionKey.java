@@ -1,7 +1,7 @@
 package dev.kerbex.jwt;
 
+import dev.kerbex.config.EmbeddedRun;
 import dev.kerbex.config.KerbexConfig;
-import dev.kerbex.embedded.KerbexMain;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -111,7 +111,7 @@ public class KeyEncryptionKey {
         if (config.keyEncryptionKey().isPresent()) {
             return decode(config.keyEncryptionKey().get(), "kerbex.key-encryption-key");
         }
-        if (!Boolean.getBoolean(KerbexMain.EMBEDDED_ACTIVE)) {
+        if (!EmbeddedRun.active()) {
             throw new IllegalStateException("kerbex.key-encryption-key (KERBEX_KEY_ENCRYPTION_KEY) is required with an"
                     + " external database: a base64-encoded 256-bit key, e.g. from `openssl rand -base64 32`");
         }

@@ -51,8 +51,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Two replicas of the packaged service on one PostgreSQL (SPEC §7: an edit is honoured by the next token request
  * on every replica). A policy edited through replica A changes what replica B's token endpoint grants. Both run
- * with a 60 s tenant cache, so B can only see the edit that fast through the change feed (LISTEN/NOTIFY), not by
- * its cache expiring.
+ * with a one-hour tenant cache, so B can only see the edit through the change feed (LISTEN/NOTIFY), never by its
+ * cache expiring: the tests wait for that condition and assert no time.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -62,7 +62,6 @@ class ReplicaChangeFeedIT {
     static final String CLIENT_SECRET = "app-secret-0123456789";
     static final String AUDIENCE = "https://api.example.test";
     static final String ADMIN_ISSUER = "https://admin-idp.example.test";
-    static final Duration SEEN_WITHIN = Duration.ofSeconds(3);
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -118,12 +117,12 @@ class ReplicaChangeFeedIT {
     @Test
     @Order(1)
     void policyEditedOnReplicaAThenReplicaBHonoursItThroughTheChangeFeed() throws Exception {
-        assertThat(grantedScope(b)).isEqualTo("api:read"); // B now holds the tenant in its 60 s cache
+        assertThat(grantedScope(b)).isEqualTo("api:read"); // B now holds the tenant in its one-hour cache
         assertThat(grantedScope(a)).isEqualTo("api:read");
 
         editDefaultScopeThroughA("api:write");
 
-        assertThat(firstChangeOnB("api:write")).isLessThan(SEEN_WITHIN);
+        awaitChangeOnB("api:write");
         assertThat(grantedScope(a)).isEqualTo("api:write");
     }
 
@@ -142,20 +141,21 @@ class ReplicaChangeFeedIT {
 
         assertThat(grantedScope(b)).isEqualTo("api:write"); // cached again on B
         editDefaultScopeThroughA("api:read");
-        assertThat(firstChangeOnB("api:read")).isLessThan(SEEN_WITHIN);
+        awaitChangeOnB("api:read");
     }
 
-    /** How long after the edit B's token endpoint granted {@code expected}; fails after a generous deadline. */
-    private static Duration firstChangeOnB(String expected) throws Exception {
-        long start = System.nanoTime();
-        long deadline = start + Duration.ofSeconds(10).toNanos();
+    /**
+     * Waits until B's token endpoint grants {@code expected}; fails after a deadline far inside B's cache lifetime,
+     * so that only the change feed can have told B.
+     */
+    private static void awaitChangeOnB(String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String scope = grantedScope(b);
         while (!expected.equals(scope) && System.nanoTime() < deadline) {
             Thread.sleep(50);
             scope = grantedScope(b);
         }
         assertThat(scope).as("replica B's granted scope after the edit on A").isEqualTo(expected);
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     private static void editDefaultScopeThroughA(String scope) throws Exception {
@@ -215,7 +215,7 @@ class ReplicaChangeFeedIT {
                 "kerbex.key-encryption-key", keyEncryptionKey,
                 "kerbex.demo.enabled", "false",
                 // Far longer than the test waits: B can only see an edit in time through the change feed.
-                "kerbex.tenant-cache-ttl", "60s",
+                "kerbex.tenant-cache-ttl", "3600s",
                 "quarkus.oidc.public-key", Base64.getEncoder().encodeToString(adminKey.toPublicKey().getEncoded()),
                 "quarkus.oidc.token.issuer", ADMIN_ISSUER));
         if (bootstrap != null) {

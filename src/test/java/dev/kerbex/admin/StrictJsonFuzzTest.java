@@ -18,7 +18,7 @@ import java.util.Arrays;
 class StrictJsonFuzzTest {
 
     private static final Class<?>[] TARGETS = {PolicyRepresentation.class, TenantRepresentation.class,
-        ClientRepresentation.class, EvaluateResource.EvaluateRequest.class, TrustedIssuerAdmin.TrustedIssuerWrite.class};
+        ClientRepresentation.class, EvaluateAdmin.EvaluateRequest.class, TrustedIssuerAdmin.TrustedIssuerWrite.class};
 
     @FuzzTest(maxDuration = "5m")
     void readAdminBody(byte[] data) {

@@ -153,7 +153,7 @@ class InverseExchangeIT {
         server.environment().put("KRB5_CONFIG", realm.krb5Conf().toString());
         Process gssServer = server.start();
         try {
-            Thread.sleep(300);
+            awaitListening(port, gssServer);
             ProcessBuilder client = new ProcessBuilder("gss-client", "-port", Integer.toString(port), "127.0.0.1",
                     "postgres@db.s4u.test", "hello from alice").redirectErrorStream(true);
             client.environment().put("KRB5_CONFIG", realm.krb5Conf().toString());
@@ -167,6 +167,37 @@ class InverseExchangeIT {
         } finally {
             gssServer.destroyForcibly();
         }
+    }
+
+    /**
+     * Waits until something listens on {@code port}, read from the kernel's socket tables rather than by connecting:
+     * the sample server answers one connection only.
+     */
+    private static void awaitListening(int port, Process server) throws Exception {
+        String local = String.format(":%04X", port);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!listening(local)) {
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("gss-server does not listen on port " + port + (server.isAlive() ? ""
+                        : ": " + new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8)));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean listening(String localPort) throws java.io.IOException {
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path p = Path.of(table);
+            if (Files.isReadable(p)) {
+                for (String line : Files.readAllLines(p)) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 3 && f[1].endsWith(localPort) && f[3].equals("0A")) { // 0A: LISTEN
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     @Test
