@@ -69,10 +69,7 @@ final class OidcClient {
             throw new CliException(ExitCodes.AUTH, "the identity provider offers no device authorization (its"
                     + " metadata names no device_authorization_endpoint): use --browser, or --token-file");
         }
-        Map<String, String> ask = new LinkedHashMap<>();
-        ask.put("client_id", clientId);
-        ask.put("scope", scope);
-        HttpResponse<String> r = post(deviceEndpoint, ask);
+        HttpResponse<String> r = post(deviceEndpoint, form("client_id", clientId, "scope", scope));
         JsonNode device = json(r.body(), deviceEndpoint);
         if (r.statusCode() != 200 || !device.hasNonNull("device_code") || !device.hasNonNull("user_code")) {
             throw refused("the device authorization request", r.statusCode(), device);
@@ -86,10 +83,8 @@ final class OidcClient {
         tell.flush();
         Duration interval = Duration.ofSeconds(Math.max(1, device.path("interval").asInt(5)));
         Instant expires = Instant.now().plusSeconds(device.path("expires_in").asLong(600));
-        Map<String, String> poll = new LinkedHashMap<>();
-        poll.put("grant_type", "urn:ietf:params:oauth:grant-type:device_code");
-        poll.put("device_code", device.get("device_code").asText());
-        poll.put("client_id", clientId);
+        Map<String, String> poll = form("grant_type", "urn:ietf:params:oauth:grant-type:device_code",
+                "device_code", device.get("device_code").asText(), "client_id", clientId);
         while (true) {
             pause(interval);
             HttpResponse<String> answer = post(tokenEndpoint, poll);
@@ -159,14 +154,8 @@ final class OidcClient {
         });
         server.start();
         try {
-            Map<String, String> ask = new LinkedHashMap<>();
-            ask.put("response_type", "code");
-            ask.put("client_id", clientId);
-            ask.put("redirect_uri", redirect);
-            ask.put("scope", scope);
-            ask.put("state", state);
-            ask.put("code_challenge", challenge(verifier));
-            ask.put("code_challenge_method", "S256");
+            Map<String, String> ask = form("response_type", "code", "client_id", clientId, "redirect_uri", redirect,
+                    "scope", scope, "state", state, "code_challenge", challenge(verifier), "code_challenge_method", "S256");
             tell.printf("To sign in, open this address in a browser on this machine:%n%s%s%n", authorize,
                     (authorize.contains("?") ? "&" : "?") + AdminApi.query(ask).substring(1));
             tell.println("Waiting for the sign-in...");
@@ -183,13 +172,8 @@ final class OidcClient {
                 Thread.currentThread().interrupt();
                 throw new CliException(ExitCodes.ERROR, "interrupted while waiting for the sign-in");
             }
-            Map<String, String> redeem = new LinkedHashMap<>();
-            redeem.put("grant_type", "authorization_code");
-            redeem.put("code", received);
-            redeem.put("redirect_uri", redirect);
-            redeem.put("client_id", clientId);
-            redeem.put("code_verifier", verifier);
-            HttpResponse<String> r = post(tokenEndpoint, redeem);
+            HttpResponse<String> r = post(tokenEndpoint, form("grant_type", "authorization_code", "code", received,
+                    "redirect_uri", redirect, "client_id", clientId, "code_verifier", verifier));
             JsonNode body = json(r.body(), tokenEndpoint);
             if (r.statusCode() != 200) {
                 throw refused("the authorization code", r.statusCode(), body);
@@ -198,6 +182,15 @@ final class OidcClient {
         } finally {
             server.stop(0);
         }
+    }
+
+    /** Form parameters in the order given: name, value, name, value, ... */
+    private static Map<String, String> form(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
     }
 
     private static String random(int bytes) {
@@ -231,11 +224,8 @@ final class OidcClient {
 
     /** RFC 6749 §6; a provider that does not rotate refresh tokens keeps the old one valid. */
     Tokens refresh(String tokenEndpoint, String refreshToken) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "refresh_token");
-        form.put("refresh_token", refreshToken);
-        form.put("client_id", clientId);
-        HttpResponse<String> r = post(tokenEndpoint, form);
+        HttpResponse<String> r = post(tokenEndpoint, form("grant_type", "refresh_token", "refresh_token", refreshToken,
+                "client_id", clientId));
         JsonNode body = json(r.body(), tokenEndpoint);
         if (r.statusCode() != 200) {
             if ("invalid_grant".equals(body.path("error").asText())) {

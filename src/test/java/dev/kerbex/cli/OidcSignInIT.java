@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kerbex.embedded.EmbeddedDatabase;
+import dev.kerbex.testing.HeadlessChromium;
 import dev.kerbex.testing.KerbexProcess;
 import dev.kerbex.testing.KeycloakServer;
 import java.io.PrintWriter;
@@ -32,10 +33,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -107,12 +108,8 @@ class OidcSignInIT {
                 "kerbex.bootstrap-file", bootstrap.toAbsolutePath().toString(),
                 "quarkus.oidc.auth-server-url", keycloak.issuer(REALM)));
 
-        service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless",
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium"))));
+        service = HeadlessChromium.driverService();
+        browser = new ChromeDriver(service, HeadlessChromium.options(Files.createDirectories(dir.resolve("chromium"))));
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         env = new HashMap<>(Map.of("KERBEX_CLI_CONFIG", dir.resolve("cli.json").toString()));
     }
@@ -138,8 +135,10 @@ class OidcSignInIT {
 
     @Test
     void consoleSignsInThroughKeycloakWithPkceThenListsPolicies() {
-        browser.manage().deleteAllCookies();
+        forgetSignIns();
         browser.get(kerbex.baseUrl() + "/console/");
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
         wait.until(ExpectedConditions.elementToBeClickable(By.id("oidc-sign-in"))).click();
 
         // Keycloak's own login page, reached with a PKCE challenge (the console client requires S256).
@@ -170,9 +169,7 @@ class OidcSignInIT {
         assertThat(login).isNotDone();
 
         // The admin approves in a browser: Keycloak's verification page, its login, its consent.
-        browser.manage().deleteAllCookies();
-        browser.get(keycloak.baseUrl() + "/");
-        browser.manage().deleteAllCookies();
+        forgetSignIns();
         browser.get(m.group(3));
         logInAtKeycloak();
         List<org.openqa.selenium.WebElement> consent = browser.findElements(By.name("accept"));
@@ -231,9 +228,7 @@ class OidcSignInIT {
                 .contains("client_id=kerbex-cli", "code_challenge_method=S256",
                         "redirect_uri=http%3A%2F%2F127.0.0.1%3A");
 
-        browser.manage().deleteAllCookies();
-        browser.get(keycloak.baseUrl() + "/");
-        browser.manage().deleteAllCookies();
+        forgetSignIns();
         browser.get(authorize);
         logInAtKeycloak();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"),
@@ -248,6 +243,11 @@ class OidcSignInIT {
                 new PrintWriter(new StringWriter(), true), own);
         assertThat(code).isZero();
         assertThat(listOut.toString()).contains("oidc-reads");
+    }
+
+    /** Every cookie of the browser, Keycloak's session cookies (path /realms/...) too: each test logs in anew. */
+    private static void forgetSignIns() {
+        ((ChromeDriver) browser).executeCdpCommand("Network.clearBrowserCookies", Map.of());
     }
 
     private static void logInAtKeycloak() {
