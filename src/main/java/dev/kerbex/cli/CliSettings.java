@@ -12,12 +12,23 @@ import java.util.Map;
 
 /**
  * What {@code kerbex login} keeps between commands, like {@code kcadm.sh}'s config file: the service URL, a bearer
- * token or the embedded admin key's directory, and a default tenant. Stored as JSON, owner-only (0600), in
+ * token or the embedded admin key's directory, and a default tenant; after an OIDC login also the refresh token, the
+ * provider's token endpoint and the client id that refresh the access token when it has expired. Stored as JSON, owner-only (0600), in
  * {@code --config}, else {@code $KERBEX_CLI_CONFIG}, else {@code $XDG_CONFIG_HOME/kerbex/cli.json}, else
  * {@code ~/.config/kerbex/cli.json}.
  */
-record CliSettings(String url, String token, String embeddedDir, String tenant) {
+record CliSettings(String url, String token, String embeddedDir, String tenant, String refreshToken,
+        String tokenEndpoint, String clientId) {
     static final CliSettings EMPTY = new CliSettings(null, null, null, null);
+
+    CliSettings(String url, String token, String embeddedDir, String tenant) {
+        this(url, token, embeddedDir, tenant, null, null, null);
+    }
+
+    /** The same settings with a new access token (and refresh token) from a refresh. */
+    CliSettings withTokens(String accessToken, String newRefreshToken) {
+        return new CliSettings(url, accessToken, embeddedDir, tenant, newRefreshToken, tokenEndpoint, clientId);
+    }
 
     static Path location(Path explicit, Map<String, String> env) {
         if (explicit != null) {
@@ -37,7 +48,8 @@ record CliSettings(String url, String token, String embeddedDir, String tenant) 
         }
         try {
             JsonNode n = AdminApi.JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-            return new CliSettings(text(n, "url"), text(n, "token"), text(n, "embedded_dir"), text(n, "tenant"));
+            return new CliSettings(text(n, "url"), text(n, "token"), text(n, "embedded_dir"), text(n, "tenant"),
+                    text(n, "refresh_token"), text(n, "token_endpoint"), text(n, "client_id"));
         } catch (IOException e) {
             throw new CliException(ExitCodes.ERROR, "cannot read " + file + ": " + e.getMessage());
         }
@@ -54,6 +66,9 @@ record CliSettings(String url, String token, String embeddedDir, String tenant) 
         }
         if (tenant != null) {
             n.put("tenant", tenant);
+        }
+        if (refreshToken != null) {
+            n.put("refresh_token", refreshToken).put("token_endpoint", tokenEndpoint).put("client_id", clientId);
         }
         try {
             Path dir = file.toAbsolutePath().getParent();

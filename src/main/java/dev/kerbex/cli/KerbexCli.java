@@ -1,5 +1,6 @@
 package dev.kerbex.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kerbex.embedded.EmbeddedAdminAccess;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -21,7 +22,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "kerbex", mixinStandardHelpOptions = true, versionProvider = KerbexCli.Version.class,
         description = "Administer Kerbex's tenants, policies, clients and keys through its admin API.",
         subcommands = {LoginCommand.class, LogoutCommand.class, TenantsCommand.class, PoliciesCommand.class,
-                EvaluateCommand.class, AuditCommand.class, ClientsCommand.class, KeysCommand.class,
+                EvaluateCommand.class, AuditCommand.class, ClientsCommand.class, TrustedIssuersCommand.class, KeysCommand.class,
                 AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -37,6 +38,8 @@ import picocli.CommandLine.ScopeType;
 public final class KerbexCli {
     /** Lifetime of the tokens signed with the embedded admin key for each command. */
     static final Duration EMBEDDED_TOKEN_LIFETIME = Duration.ofMinutes(5);
+    /** A saved access token this close to its expiry is refreshed before use (clock skew, the request's own time). */
+    static final Duration REFRESH_BEFORE = Duration.ofSeconds(30);
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
             description = "Kerbex's base URL (default: $KERBEX_URL, else the one of `kerbex login`, else http://localhost:8080).")
@@ -156,6 +159,12 @@ public final class KerbexCli {
             return fromEnv.trim();
         }
         CliSettings s = settings();
+        if (s.token() != null && s.refreshToken() != null && expiresWithin(s.token(), REFRESH_BEFORE)) {
+            // An OIDC login's access token is short-lived (minutes): renew it with the refresh token and keep both.
+            OidcClient.Tokens fresh = new OidcClient(s.clientId()).refresh(s.tokenEndpoint(), s.refreshToken());
+            s.withTokens(fresh.accessToken(), fresh.refreshToken()).save(settingsFile());
+            return fresh.accessToken();
+        }
         if (s.token() != null) {
             return s.token();
         }
@@ -163,6 +172,15 @@ public final class KerbexCli {
             return embeddedToken(Path.of(s.embeddedDir()));
         }
         throw new CliException(ExitCodes.AUTH, "not logged in: run `kerbex login` (or set KERBEX_TOKEN)");
+    }
+
+    /**
+     * Whether the JWT's {@code exp} is less than {@code margin} away (or past). Read without verification: only to
+     * decide when to refresh; the admin API verifies the token. A token without a readable {@code exp} is used as is.
+     */
+    static boolean expiresWithin(String jwt, Duration margin) {
+        JsonNode exp = LoginCommand.claims(jwt).path("exp");
+        return exp.canConvertToLong() && Instant.ofEpochSecond(exp.asLong()).isBefore(Instant.now().plus(margin));
     }
 
     static String embeddedToken(Path dir) {

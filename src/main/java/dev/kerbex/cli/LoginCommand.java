@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  * {@code kerbex login}: checks a bearer token against the admin API and keeps it (with the URL and a default
  * tenant) for the next commands. The token comes from {@code --token}, {@code --token-file} ({@code -} for standard
  * input) or {@code $KERBEX_TOKEN}; or {@code --embedded} uses the embedded default run's admin key, signing a
- * short-lived token for each command. No OIDC device or PKCE flow (yet): get the token from your identity provider.
+ * short-lived token for each command; or {@code --device} (RFC 8628) or {@code --browser} (authorization code +
+ * PKCE on a loopback redirect) signs in at the admin identity provider and keeps the access and refresh tokens.
  */
 @Command(name = "login", description = "Check an admin bearer token and keep it for the next commands.")
 final class LoginCommand extends Base {
@@ -31,7 +32,30 @@ final class LoginCommand extends Base {
                 description = "The embedded default run's admin directory (default .kerbex/admin): its key signs a"
                         + " 5-minute token for each command.")
         Path embedded;
+
+        @Option(names = "--device", description = "Sign in at the admin identity provider (OIDC device authorization,"
+                + " RFC 8628): open the printed address in any browser and enter the code.")
+        boolean device;
+
+        @Option(names = "--browser", description = "Sign in at the admin identity provider in a browser on this machine"
+                + " (authorization code + PKCE, redirected to a one-time loopback listener).")
+        boolean browser;
     }
+
+    @Option(names = "--issuer", paramLabel = "URL", description = "With --device or --browser: the identity provider (default: the"
+            + " one the service's admin API trusts, from its /console/config.json).")
+    String issuer;
+
+    @Option(names = "--client-id", paramLabel = "ID", defaultValue = "kerbex-cli",
+            description = "With --device or --browser: the public client registered for the command line (default kerbex-cli).")
+    String clientId;
+
+    @Option(names = "--scope", paramLabel = "SCOPES", defaultValue = "openid",
+            description = "With --device or --browser: the scopes asked for (default openid).")
+    String scope;
+
+    /** How long {@code --browser} waits for the identity provider's redirect. */
+    static final java.time.Duration BROWSER_LIMIT = java.time.Duration.ofMinutes(5);
 
     @ArgGroup(exclusive = true)
     Source source = new Source();
@@ -42,7 +66,17 @@ final class LoginCommand extends Base {
         String token = null;
         String embeddedDir = null;
         String used;
-        if (source.embedded != null) {
+        OidcClient.Tokens oidc = null;
+        String tokenEndpoint = null;
+        if (source.device || source.browser) {
+            OidcClient client = new OidcClient(clientId);
+            JsonNode metadata = client.discover(issuer != null ? issuer : adminIssuer(root.url()));
+            tokenEndpoint = metadata.path("token_endpoint").asText(null);
+            oidc = source.device ? client.deviceLogin(metadata, scope, root.err())
+                    : client.browserLogin(metadata, scope, root.err(), BROWSER_LIMIT);
+            token = oidc.accessToken();
+            used = token;
+        } else if (source.embedded != null) {
             embeddedDir = source.embedded.toAbsolutePath().normalize().toString();
             used = KerbexCli.embeddedToken(Path.of(embeddedDir));
         } else {
@@ -58,7 +92,9 @@ final class LoginCommand extends Base {
         AdminApi api = new AdminApi(root.url(), () -> used);
         JsonNode tenants = api.get("/admin/v1/tenants").body();
         String defaultTenant = root.tenant != null ? root.tenant : root.settings().tenant();
-        new CliSettings(api.baseUrl(), token, embeddedDir, defaultTenant).save(root.settingsFile());
+        boolean refreshable = oidc != null && oidc.refreshToken() != null;
+        new CliSettings(api.baseUrl(), token, embeddedDir, defaultTenant, refreshable ? oidc.refreshToken() : null,
+                refreshable ? tokenEndpoint : null, refreshable ? clientId : null).save(root.settingsFile());
         JsonNode claims = claims(used);
         if (json()) {
             ObjectNode n = AdminApi.JSON.createObjectNode().put("url", api.baseUrl())
@@ -88,8 +124,33 @@ final class LoginCommand extends Base {
         }
     }
 
-    /** The token's claims, read without verification (the API verified it), for the greeting only. */
-    private static JsonNode claims(String jwt) {
+    /** The issuer the service's admin API trusts, as its console is told ({@code /console/config.json}). */
+    private static String adminIssuer(String url) {
+        String config = url.replaceAll("/+$", "") + "/console/config.json";
+        try {
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(config)).timeout(java.time.Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String issuer = r.statusCode() == 200 ? AdminApi.JSON.readTree(r.body()).path("oidc").path("issuer").asText(null)
+                    : null;
+            if (issuer == null) {
+                throw new CliException(ExitCodes.USAGE, url + " names no admin identity provider (no"
+                        + " quarkus.oidc.auth-server-url): give --issuer URL, or log in with --token-file");
+            }
+            return issuer;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, "cannot read " + config + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.ERROR, "interrupted");
+        }
+    }
+
+    /**
+     * The token's claims, read without verification (the API verifies it), for the greeting and to know when to
+     * refresh only; an empty object for anything that is not a JWT.
+     */
+    static JsonNode claims(String jwt) {
         String[] parts = jwt.split("\\.");
         try {
             return AdminApi.JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));

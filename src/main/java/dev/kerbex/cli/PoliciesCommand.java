@@ -100,7 +100,7 @@ final class PoliciesCommand {
 
         @Override
         public Integer call() {
-            List<ObjectNode> documents = documents(read(file), file.toString());
+            List<ObjectNode> documents = documents(read(file), file.toString(), "policy");
             String tenant = tenant();
             AdminApi api = api();
             JsonNode current = all(api, tenant);
@@ -312,20 +312,21 @@ final class PoliciesCommand {
         }
     }
 
-    private static List<ObjectNode> documents(JsonNode node, String file) {
+    /** A file's documents: one object, or an array of objects ({@code what} names them in errors). */
+    static List<ObjectNode> documents(JsonNode node, String file, String what) {
         List<ObjectNode> documents = new ArrayList<>();
         if (node != null && node.isObject()) {
             documents.add((ObjectNode) node);
         } else if (node != null && node.isArray()) {
             for (JsonNode n : node) {
                 if (!n.isObject()) {
-                    throw new CliException(ExitCodes.INVALID, file + ": every array item must be a policy object");
+                    throw new CliException(ExitCodes.INVALID, file + ": every array item must be a " + what + " object");
                 }
                 documents.add((ObjectNode) n);
             }
         }
         if (documents.isEmpty()) {
-            throw new CliException(ExitCodes.INVALID, file + ": expected a policy object or an array of them");
+            throw new CliException(ExitCodes.INVALID, file + ": expected a " + what + " object or an array of them");
         }
         return documents;
     }

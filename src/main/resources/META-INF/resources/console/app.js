@@ -5,6 +5,7 @@ import * as auth from './auth.js';
 import {h, replace, field, message} from './dom.js';
 import {listView, editView, revisionsView} from './policies.js';
 import {evaluateView, clientsView, issuersView, keysView, auditView} from './tenant.js';
+import {clientEditView, issuerEditView} from './edit.js';
 
 const main = document.getElementById('main');
 const status = document.getElementById('status');
@@ -30,8 +31,8 @@ async function route() {
     else if (sub === 'revisions') await revisionsView(main, t, id);
     else await editView(main, t, id);
   } else if (page === 'evaluate') evaluateView(main, t);
-  else if (page === 'clients') await clientsView(main, t);
-  else if (page === 'issuers') await issuersView(main, t);
+  else if (page === 'clients') await (id ? clientEditView(main, t, id) : clientsView(main, t));
+  else if (page === 'issuers') await (id ? issuerEditView(main, t, id) : issuersView(main, t));
   else if (page === 'keys') await keysView(main, t);
   else if (page === 'audit') auditView(main, t);
   else replace(main, h('h1', {}, 'Not found'), h('p', {}, 'No such page.'));

@@ -138,6 +138,7 @@ export async function clientsView(main, t) {
       h('td', {}, c.grant_types.length ? 'yes' : 'no'), h('td', {}, c.has_secret ? 'set' : 'none'),
       h('td', {}, time(c.updated_at)),
       h('td', {}, writable ? h('div', {class: 'actions'},
+        h('a', {href: `#/t/${t}/clients/${encodeURIComponent(c.client_id)}`}, `Edit ${c.client_id}`),
         h('button', {type: 'button', class: 'secondary', onclick: () => rotate(c.client_id)},
           `Rotate secret of ${c.client_id}`),
         h('button', {type: 'button', class: 'danger', onclick: () => remove(c.client_id)},
@@ -220,8 +221,10 @@ export async function issuersView(main, t) {
     r.data.length === 0 ? h('p', {}, 'None.') : table(['Issuer', 'JWKS URI', 'Algorithms', 'Updated', ''],
       r.data.map((i) => h('tr', {}, h('td', {}, i.issuer), h('td', {}, i.jwks_uri || ''),
         h('td', {}, (i.algorithms || ['ES256', 'RS256']).join(', ')), h('td', {}, time(i.updated_at)),
-        h('td', {}, writable ? h('button', {type: 'button', class: 'danger', onclick: () => remove(i)},
-          `Remove ${i.issuer}`) : ''))), 'Trusted issuers'),
+        h('td', {}, writable ? h('div', {class: 'actions'},
+          h('a', {href: `#/t/${t}/issuers/${encodeURIComponent(i.id)}`}, `Edit ${i.issuer}`),
+          h('button', {type: 'button', class: 'danger', onclick: () => remove(i)}, `Remove ${i.issuer}`)) : ''))),
+      'Trusted issuers'),
     writable ? addForm() : h('p', {class: 'muted'}, 'Read-only: your role lets you view issuers, not change them.'));
 
   async function remove(i) {

@@ -322,6 +322,102 @@ class KerbexCliIT {
         assertThat(JSON.readTree(list.out()).get(0).get("name").asText()).isEqualTo("demo-users-read-api");
     }
 
+    @Test
+    @Order(13)
+    void clientsGetUpdateDeleteThenVersionedAndAStaleEditRefused() throws Exception {
+        Run get = cli("clients", "get", "cli-app");
+        assertThat(get.code()).as(get.err()).isZero();
+        JsonNode read = JSON.readTree(get.out());
+        String v1 = read.get("version").asText();
+        assertThat(read.get("client_id").asText()).isEqualTo("cli-app");
+        assertThat(read.has("client_secret")).isFalse();
+
+        Run dry = cli("clients", "update", "cli-app", "--rate-limit", "7", "--dry-run");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out()).startsWith("would update client cli-app (version " + v1 + ")\n")
+                .contains("+   \"rate_limit\" : 7");
+        assertThat(JSON.readTree(cli("clients", "get", "cli-app").out()).has("rate_limit")).isFalse();
+
+        Run update = cli("clients", "update", "cli-app", "--rate-limit", "7");
+        assertThat(update.code()).as(update.err()).isZero();
+        String v2 = JSON.readTree(cli("clients", "get", "cli-app").out()).get("version").asText();
+        assertThat(v2).isNotEqualTo(v1);
+        assertThat(update.out()).isEqualTo("updated client cli-app (version " + v1 + " -> " + v2 + ")\n");
+        assertThat(cli("clients", "update", "cli-app", "--rate-limit", "7").out())
+                .isEqualTo("unchanged client cli-app (version " + v2 + ")\n");
+
+        // An edit of what was read before that update: refused, nothing overwritten.
+        Path stale = Files.writeString(dir.resolve("client.json"), get.out().replace("\"audiences\"",
+                "\"kerberos_principal\": \"svc/stale@EXAMPLE.TEST\", \"audiences\""));
+        Run conflict = cli("clients", "update", "cli-app", "-f", stale.toString());
+        assertThat(conflict.code()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(conflict.err()).startsWith("kerbex: conflict: client cli-app is no longer at version " + v1
+                + " (changed by someone else); nothing was written.");
+        JsonNode now = JSON.readTree(cli("clients", "get", "cli-app").out());
+        assertThat(now.get("rate_limit").asInt()).isEqualTo(7);
+        assertThat(now.has("kerberos_principal")).isFalse();
+
+        Run staleDelete = cli("clients", "delete", "cli-app", "--if-version", v1);
+        assertThat(staleDelete.code()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(staleDelete.err()).contains("nothing was deleted");
+        Run delete = cli("clients", "delete", "cli-app");
+        assertThat(delete.out()).isEqualTo("deleted client cli-app (was version " + v2 + ")\n");
+        assertThat(cli("clients", "get", "cli-app").code()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    @Order(14)
+    void trustedIssuersApplyGetListDeleteThenIdempotentAndAStaleEditRefused() throws Exception {
+        String issuer = "https://idp.cli.test";
+        Path file = Files.writeString(dir.resolve("issuer.json"),
+                "{\"issuer\": \"" + issuer + "\", \"jwks_uri\": \"" + issuer + "/jwks\"}");
+        Run created = cli("trusted-issuers", "apply", "-f", file.toString());
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).isEqualTo("created trusted issuer " + issuer + " (version 0)\n");
+        assertThat(cli("trusted-issuers", "apply", "-f", file.toString()).out())
+                .isEqualTo("unchanged trusted issuer " + issuer + " (version 0)\n");
+        assertThat(cli("trusted-issuers", "list").out()).startsWith("ISSUER")
+                .contains(issuer + "  " + issuer + "/jwks  (ES256,RS256)");
+        Run get = cli("trusted-issuers", "get", issuer);
+        JsonNode read = JSON.readTree(get.out());
+        assertThat(read.get("version").asText()).isEqualTo("0");
+        assertThat(JSON.readTree(cli("trusted-issuers", "get", read.get("id").asText()).out()).get("issuer").asText())
+                .isEqualTo(issuer);
+
+        Path narrower = Files.writeString(dir.resolve("issuer-es256.json"), get.out().replace("\"jwks_uri\"",
+                "\"algorithms\": [\"ES256\"], \"jwks_uri\""));
+        Run dry = cli("trusted-issuers", "apply", "-f", narrower.toString(), "--dry-run");
+        assertThat(dry.out()).startsWith("would update trusted issuer " + issuer + " (version 0)\n")
+                .contains("+   \"algorithms\" : [ \"ES256\" ],");
+        Run updated = cli("trusted-issuers", "apply", "-f", narrower.toString());
+        assertThat(updated.code()).as(updated.err()).isZero();
+        assertThat(updated.out()).isEqualTo("updated trusted issuer " + issuer + " (version 0 -> 1)\n");
+
+        // The first read (version 0) edited after that update: refused, nothing overwritten.
+        Path stale = Files.writeString(dir.resolve("issuer-stale.json"), get.out().replace("/jwks\"", "/keys\""));
+        Run conflict = cli("trusted-issuers", "apply", "-f", stale.toString());
+        assertThat(conflict.code()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(conflict.err()).startsWith("kerbex: conflict: trusted issuer " + issuer
+                + " is no longer at version 0 (changed by someone else); nothing was written.");
+        assertThat(JSON.readTree(cli("trusted-issuers", "get", issuer).out()).get("jwks_uri").asText())
+                .isEqualTo(issuer + "/jwks");
+
+        Run delete = cli("trusted-issuers", "delete", issuer);
+        assertThat(delete.out()).isEqualTo("deleted trusted issuer " + issuer + " (was version 1)\n");
+        Run gone = cli("trusted-issuers", "get", issuer);
+        assertThat(gone.code()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(gone.err()).isEqualTo("kerbex: no trusted issuer " + issuer + "\n");
+    }
+
+    @Test
+    @Order(15)
+    void completionScriptThenEveryCommandCompletes() {
+        Run completion = cli("generate-completion");
+        assertThat(completion.code()).isZero();
+        assertThat(completion.out()).contains("complete -F _complete_kerbex", "trusted-issuers", "rotate-secret",
+                "--device");
+    }
+
     private static Run script(List<String> command) throws Exception {
         ProcessBuilder b = new ProcessBuilder(command);
         b.environment().put("JAVA_HOME", System.getProperty("java.home"));

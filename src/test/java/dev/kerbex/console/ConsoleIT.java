@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.kerbex.embedded.EmbeddedDatabase;
+import dev.kerbex.testing.HeadlessChromium;
 import dev.kerbex.testing.KerbexProcess;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,12 +98,8 @@ class ConsoleIT {
                 "quarkus.oidc.token.issuer", ADMIN_ISSUER));
 
         profile = Files.createTempDirectory("kerbex-console-it-chromium");
-        service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless",
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                "--user-data-dir=" + profile.toAbsolutePath());
+        service = HeadlessChromium.driverService();
+        ChromeOptions options = HeadlessChromium.options(profile);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -256,6 +253,55 @@ class ConsoleIT {
         // Newest first: the client, the restore, both saves, the creation and its refusal (refusals are audited too).
         assertThat(first + second).contains("alice-admin", "bob-admin");
         assertThat(first + second).doesNotContain("app-secret-0123456789");
+
+        // The client edited in two tabs, as the policy was: bob saves first, alice's save of what she loaded is a
+        // conflict showing bob's change, and nothing is overwritten until she loads the current version.
+        browser.get(kerbex.baseUrl() + "/console/#/t/console/clients/reporting");
+        wait.until(ExpectedConditions.textToBe(By.id("editing-version"), "Editing version 0."));
+        browser.switchTo().window(bobTab);
+        browser.get(kerbex.baseUrl() + "/console/#/t/console/clients/reporting");
+        wait.until(ExpectedConditions.textToBe(By.id("editing-version"), "Editing version 0."));
+        type("rate_limit", "9");
+        browser.findElement(By.id("save-edit")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("editing-version"), "Editing version 1."));
+        browser.switchTo().window(aliceTab);
+        type("audiences", "https://reports.example.test");
+        browser.findElement(By.id("save-edit")).click();
+        WebElement clientConflict = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#edit-conflict .msg")));
+        assertThat(clientConflict.getText()).contains("Conflict: not saved", "since you opened version 0: it is now at"
+                + " version 1", "nothing was overwritten");
+        assertThat(clientConflict.findElements(By.cssSelector(".diff ins"))).extracting(WebElement::getText)
+                .anyMatch(line -> line.contains("\"rate_limit\": 9"));
+        JsonNode client = api("GET", "/clients/reporting").body;
+        assertThat(client.get("rate_limit").asInt()).isEqualTo(9);
+        assertThat(client.get("audiences")).as("alice's stale edit was not written").isEmpty();
+        browser.findElement(By.id("load-current")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("editing-version"), "Editing version 1."));
+        assertThat(control("rate_limit").getAttribute("value")).isEqualTo("9");
+        type("audiences", "https://reports.example.test");
+        browser.findElement(By.id("save-edit")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("editing-version"), "Editing version 2."));
+        assertThat(browser.findElement(By.id("status")).getText()).contains("Saved: client reporting is now at version 2.");
+        client = api("GET", "/clients/reporting").body;
+        assertThat(client.get("rate_limit").asInt()).isEqualTo(9);
+        assertThat(client.get("audiences").get(0).asText()).isEqualTo("https://reports.example.test");
+
+        // A trusted issuer added, then edited the same way.
+        browser.findElement(By.linkText("Trusted issuers")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("issuer"))).sendKeys("https://idp.console.test");
+        type("jwks_uri", "https://idp.console.test/jwks");
+        browser.findElement(By.xpath("//button[.='Add trusted issuer']")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Edit https://idp.console.test"))).click();
+        wait.until(ExpectedConditions.textToBe(By.id("editing-version"), "Editing version 0."));
+        type("algorithms", "ES256");
+        browser.findElement(By.id("save-edit")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("editing-version"), "Editing version 1."));
+        assertThat(browser.findElement(By.id("status")).getText())
+                .contains("Saved: trusted issuer https://idp.console.test is now at version 1.");
+        JsonNode issuer = api("GET", "/trusted-issuers").body.get(0);
+        assertThat(issuer.get("algorithms").get(0).asText()).isEqualTo("ES256");
+        assertThat(issuer.get("jwks_uri").asText()).isEqualTo("https://idp.console.test/jwks");
 
         // A viewer sees no write controls.
         browser.switchTo().window(bobTab);
