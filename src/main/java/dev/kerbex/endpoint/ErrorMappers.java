@@ -38,6 +38,9 @@ public final class ErrorMappers {
         } else if (e.code() == OAuthErrorCode.RATE_LIMITED) {
             r.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
+        if (e.dpopNonce() != null) {
+            r.header("DPoP-Nonce", e.dpopNonce());
+        }
         return r.build();
     }
 

@@ -48,7 +48,7 @@ public class TokenEndpoint {
         // Header names are case-insensitive (HTTP/2 sends them in lower case): ask Vert.x, whose map honours that.
         List<String> dpop = http.headers().getAll(DpopVerifier.HEADER);
         ExchangeInput input = new ExchangeInput(tenant, isForm(contentType), body == null ? new byte[0] : body,
-                authorization, RequestIds.sourceAddress(http), RequestIds.of(ctx), dpop);
+                authorization, RequestIds.sourceAddress(http), RequestIds.of(ctx), dpop, ClientCertificates.of(http));
         TokenResponse response = exchange.exchange(input);
         return Response.ok(response, MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
