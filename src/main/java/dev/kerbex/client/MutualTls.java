@@ -195,7 +195,7 @@ public class MutualTls {
         }
         int count = tls == null ? 0 : tls.count();
         if (TlsClientAuth.TLS_CLIENT_AUTH.equals(method) && count != 1) {
-            errors.add(new FieldError(p, "tls_client_auth needs exactly one of tls_client_auth_subject_dn, "
+            errors.add(new FieldError(p + "/token_endpoint_auth_method", "tls_client_auth needs exactly one of tls_client_auth_subject_dn, "
                     + "tls_client_auth_san_dns, tls_client_auth_san_uri, tls_client_auth_san_ip, tls_client_auth_san_email"));
         } else if (!TlsClientAuth.TLS_CLIENT_AUTH.equals(method) && count > 0) {
             errors.add(new FieldError(p + "/token_endpoint_auth_method",
