@@ -3,7 +3,6 @@ package dev.kerbex.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.nimbusds.jose.jwk.JWK;
 import dev.kerbex.policy.FieldError;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
@@ -81,7 +80,7 @@ class MutualTlsRulesTest {
 
     @Test
     void selfSignedWhenThumbprintRegisteredThenAuthenticatedElseRefused() throws Exception {
-        Map<String, Object> jwks = Map.of("keys", List.of(JWK.parse(SELF).toJSONObject()));
+        Map<String, Object> jwks = Map.of("keys", List.of(TestCertificates.jwk(SELF)));
         OAuthClient self = new OAuthClient("acme", "s", null, null, List.of(), List.of(), null, jwks,
                 TlsClientAuth.SELF_SIGNED, null);
         MutualTls mtls = at(Instant.now());

@@ -5,7 +5,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.SignedJWT;
 import dev.kerbex.client.MutualTls;
 import dev.kerbex.testing.AdminTokens;
@@ -61,6 +60,7 @@ class MutualTlsTest {
                     Map.entry("quarkus.tls.key-store.p12.path", pki.serverP12.toString()),
                     Map.entry("quarkus.tls.key-store.p12.password", TestCertificates.PASSWORD),
                     Map.entry("quarkus.tls.key-store.p12.alias", "server"),
+                    Map.entry("quarkus.tls.key-store.p12.alias-password", TestCertificates.PASSWORD),
                     // Any certificate passes the handshake (which proves its key); Kerbex judges it per client.
                     Map.entry("quarkus.tls.trust-all", "true"),
                     Map.entry("quarkus.http.ssl.client-auth", "request"),
@@ -80,13 +80,13 @@ class MutualTlsTest {
             }
             TestCertificates pki = TestCertificates.get();
             String admin = AdminTokens.admin();
+            Map<String, Object> jwk = TestCertificates.jwk(pki.certificate(pki.selfSignedP12, "client"));
             given().auth().oauth2(admin).contentType("application/json").body("""
                     {"client_id": "mtls-ca", "token_endpoint_auth_method": "tls_client_auth",
                      "tls_client_auth_san_dns": "%s"}""".formatted(TestCertificates.CLIENT_DNS))
                     .post(CLIENTS).then().statusCode(201)
                     .body("token_endpoint_auth_method", org.hamcrest.Matchers.equalTo("tls_client_auth"))
                     .body("tls_client_auth_san_dns", org.hamcrest.Matchers.equalTo(TestCertificates.CLIENT_DNS));
-            Map<String, Object> jwk = JWK.parse(pki.certificate(pki.selfSignedP12, "client")).toJSONObject();
             given().auth().oauth2(admin).contentType("application/json")
                     .body(JSON.writeValueAsString(Map.of("client_id", "mtls-self",
                             "token_endpoint_auth_method", "self_signed_tls_client_auth",
@@ -215,7 +215,7 @@ class MutualTlsTest {
         given().auth().oauth2(AdminTokens.admin()).contentType("application/json")
                 .body("{\"client_id\": \"mtls-bad\", \"token_endpoint_auth_method\": \"tls_client_auth\"}")
                 .post(CLIENTS).then().statusCode(400).contentType("application/problem+json")
-                .body("errors.message", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.startsWith(
+                .body("errors.detail", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.startsWith(
                         "tls_client_auth needs exactly one of tls_client_auth_subject_dn")));
         given().auth().oauth2(AdminTokens.admin()).contentType("application/json")
                 .body("{\"client_id\": \"mtls-bad\", \"token_endpoint_auth_method\": \"self_signed_tls_client_auth\"}")

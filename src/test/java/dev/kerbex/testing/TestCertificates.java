@@ -22,6 +22,7 @@ import javax.net.ssl.TrustManagerFactory;
 public final class TestCertificates {
     public static final String PASSWORD = "kerbex-test-only";
     public static final String CLIENT_DNS = "client.mtls.test";
+    private static final String MADE = "kerbextest.pki.dir"; // not under kerbex.*, which the config mapping owns
     private static TestCertificates instance;
 
     public final Path dir;
@@ -40,10 +41,17 @@ public final class TestCertificates {
 
     public static synchronized TestCertificates get() {
         if (instance == null) {
+            // Quarkus tests load this class again in their own class loader: the system property shares one PKI.
+            String made = System.getProperty(MADE);
+            if (made != null && Files.exists(Path.of(made, "self-signed.p12"))) {
+                instance = new TestCertificates(Path.of(made));
+                return instance;
+            }
             try {
                 Path dir = Files.createTempDirectory("kerbex-pki");
                 TestCertificates c = new TestCertificates(dir);
                 c.make();
+                System.setProperty(MADE, dir.toString());
                 instance = c;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -85,6 +93,7 @@ public final class TestCertificates {
             command.addAll(List.of("-validity", "2"));
         }
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close(); // a prompt gets end of input, never a wait
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -95,6 +104,23 @@ public final class TestCertificates {
             throw new IOException(e);
         } finally {
             p.destroy();
+        }
+    }
+
+    /**
+     * A public JWK of an EC certificate's key with the certificate in {@code x5c}, as a client registers it for
+     * {@code self_signed_tls_client_auth} (built by hand: Nimbus's {@code JWK.parse(X509Certificate)} needs
+     * BouncyCastle, which is not on the classpath).
+     */
+    public static java.util.Map<String, Object> jwk(X509Certificate certificate) {
+        try {
+            java.util.Map<String, Object> jwk = new java.util.LinkedHashMap<>(new com.nimbusds.jose.jwk.ECKey.Builder(
+                    com.nimbusds.jose.jwk.Curve.P_256, (java.security.interfaces.ECPublicKey) certificate.getPublicKey())
+                    .build().toJSONObject());
+            jwk.put("x5c", List.of(java.util.Base64.getEncoder().encodeToString(certificate.getEncoded())));
+            return jwk;
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
