@@ -13,6 +13,7 @@ import dev.kerbex.store.ClientRepository.StoredClient;
 import dev.kerbex.store.ClientRepository;
 import dev.kerbex.store.Write;
 import dev.kerbex.tenant.OAuthClient;
+import dev.kerbex.tenant.TlsClientAuth;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -53,10 +54,14 @@ class ClientAdmin {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ClientView(String clientId, String kerberosPrincipal, List<String> grantTypes, List<String> audiences,
             Integer rateLimit, Map<String, Object> jwks, boolean hasSecret, Instant createdAt, Instant updatedAt,
-            String clientSecret) {
+            String clientSecret, String tokenEndpointAuthMethod, String tlsClientAuthSubjectDn,
+            String tlsClientAuthSanDns, String tlsClientAuthSanUri, String tlsClientAuthSanIp,
+            String tlsClientAuthSanEmail) {
         static ClientView of(StoredClient c, String secret) {
+            TlsClientAuth tls = c.tls() == null ? new TlsClientAuth(null, null, null, null, null) : c.tls();
             return new ClientView(c.clientId(), c.kerberosPrincipal(), c.grantTypes(), c.audiences(), c.rateLimit(),
-                    c.jwks(), c.hasSecret(), c.createdAt(), c.updatedAt(), secret);
+                    c.jwks(), c.hasSecret(), c.createdAt(), c.updatedAt(), secret, c.authMethod(), tls.subjectDn(),
+                    tls.sanDns(), tls.sanUri(), tls.sanIp(), tls.sanEmail());
         }
     }
 
@@ -145,8 +150,7 @@ class ClientAdmin {
             clientId = existing.clientId();
         }
         boolean hasSecret = existing == null || existing.hasSecret();
-        TenantValidator.validateClient(new ClientRepresentation(clientId, hasSecret ? STORED_SECRET : null,
-                r.kerberosPrincipal(), r.grantTypes(), r.audiences(), r.rateLimit(), r.jwks()), "", errors);
+        TenantValidator.validateClient(r.with(clientId, hasSecret ? STORED_SECRET : null), "", errors);
         // a client without a stored secret (from the bootstrap file) must keep its principal
         errors.replaceAll(e -> e.pointer().isEmpty() ? new FieldError("/kerberos_principal", e.message()) : e);
         if (!errors.isEmpty()) {
@@ -157,12 +161,11 @@ class ClientAdmin {
     private static OAuthClient client(String tenant, String clientId, ClientRepresentation r, String secretHash) {
         List<String> grants = r.grantTypes() == null ? List.of(OAuthClient.TOKEN_EXCHANGE) : r.grantTypes();
         return new OAuthClient(tenant, clientId, secretHash, r.kerberosPrincipal(), grants, r.audiences(),
-                r.rateLimit(), r.jwks());
+                r.rateLimit(), r.jwks(), r.tokenEndpointAuthMethod(), r.tls());
     }
 
     private static ClientRepresentation withoutSecret(ClientRepresentation r, String clientId) {
-        return new ClientRepresentation(clientId, null, r.kerberosPrincipal(), r.grantTypes(), r.audiences(),
-                r.rateLimit(), r.jwks());
+        return r.with(clientId, null);
     }
 
     static String generateSecret() {

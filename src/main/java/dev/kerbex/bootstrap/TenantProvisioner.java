@@ -99,7 +99,7 @@ public class TenantProvisioner {
         // Absent grant_types means token exchange, the only grant; an explicit [] registers a client that may not exchange.
         List<String> grants = c.grantTypes() == null ? List.of(OAuthClient.TOKEN_EXCHANGE) : c.grantTypes();
         return new OAuthClient(tenantId, c.clientId(), hash, c.kerberosPrincipal(), grants, c.audiences(), c.rateLimit(),
-                c.jwks());
+                c.jwks(), c.tokenEndpointAuthMethod(), c.tls());
     }
 
     private String write(Object document) {

@@ -9,9 +9,11 @@ import dev.kerbex.tenant.TenantSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URLDecoder;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,16 +31,24 @@ public class ClientAuthenticator {
     private final ClientAssertionVerifier assertions;
     private final IssuerUrls urls;
     private final AuthenticationThrottle throttle;
+    private final MutualTls mtls;
     private final String dummyHash;
 
     @Inject
     public ClientAuthenticator(ClientSecrets secrets, ClientAssertionVerifier assertions, IssuerUrls urls,
-            AuthenticationThrottle throttle) {
+            AuthenticationThrottle throttle, MutualTls mtls) {
         this.secrets = secrets;
         this.assertions = assertions;
         this.urls = urls;
         this.throttle = throttle;
+        this.mtls = mtls;
         this.dummyHash = secrets.hash("kerbex-timing-equaliser");
+    }
+
+    /** Without mutual TLS (unit tests). */
+    public ClientAuthenticator(ClientSecrets secrets, ClientAssertionVerifier assertions, IssuerUrls urls,
+            AuthenticationThrottle throttle) {
+        this(secrets, assertions, urls, throttle, null);
     }
 
     /** Secrets only: {@code private_key_jwt} is refused (unit tests). */
@@ -72,6 +82,15 @@ public class ClientAuthenticator {
      */
     public Optional<OAuthClient> authenticate(TenantSnapshot tenant, ClientCredentials body, String authorization,
             String endpoint, String sourceAddress) {
+        return authenticate(tenant, body, authorization, endpoint, sourceAddress, null);
+    }
+
+    /**
+     * @param certificates the TLS client certificate chain of the connection, leaf first; null when none was
+     *                     presented (then nothing of RFC 8705 is looked at)
+     */
+    public Optional<OAuthClient> authenticate(TenantSnapshot tenant, ClientCredentials body, String authorization,
+            String endpoint, String sourceAddress, List<X509Certificate> certificates) {
         boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
         boolean assertion = body.clientAssertion() != null || body.clientAssertionType() != null;
         // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
@@ -79,7 +98,7 @@ public class ClientAuthenticator {
             throw new OAuthException(OAuthErrorCode.INVALID_REQUEST, "client authentication: more than one method used");
         }
         if (assertion) {
-            return Optional.of(assertion(tenant, body, endpoint));
+            return Optional.of(registered(assertion(tenant, body, endpoint), "private_key_jwt"));
         }
         if (basic) {
             String[] idSecret = decodeBasic(authorization.substring(6).trim());
@@ -94,7 +113,38 @@ public class ClientAuthenticator {
             }
             return Optional.of(check(tenant, body.clientId(), body.clientSecret(), "client_secret_post", sourceAddress));
         }
+        // RFC 8705 §2: client_id and the connection's certificate, for a client registered with a TLS method.
+        if (certificates != null && body.clientId() != null && mtls != null) {
+            OAuthClient client = tenant.client(body.clientId()).filter(OAuthClient::usesTls).orElse(null);
+            if (client != null) {
+                return Optional.of(tls(tenant, client, certificates, sourceAddress));
+            }
+        }
         return Optional.empty();
+    }
+
+    /** RFC 8705 §2.1 or §2.2, throttled like a secret check. */
+    private OAuthClient tls(TenantSnapshot tenant, OAuthClient client, List<X509Certificate> certificates,
+            String address) {
+        String tenantId = tenant.tenant().id();
+        throttle.admit(tenantId, client.clientId(), address);
+        try {
+            return mtls.authenticate(client, certificates);
+        } catch (OAuthException e) {
+            throttle.failed(tenantId, client.clientId(), address);
+            throw e;
+        }
+    }
+
+    /** A client registered with one method (token_endpoint_auth_method) must use it; null allows any but TLS. */
+    private static OAuthClient registered(OAuthClient client, String method) {
+        String registered = client.authMethod();
+        if (registered != null && !registered.equals(method)) {
+            throw new OAuthException(OAuthErrorCode.INVALID_CLIENT,
+                    "client authentication: not the method registered for this client (" + registered + ")",
+                    method + " used by " + client.clientId() + ", registered for " + registered);
+        }
+        return client;
     }
 
     /**
@@ -109,7 +159,13 @@ public class ClientAuthenticator {
     /** As above, failures also throttled per source address. */
     public OAuthClient authenticateRequired(TenantSnapshot tenant, ClientCredentials body, String authorization,
             String endpoint, String sourceAddress) {
-        return authenticate(tenant, body, authorization, endpoint, sourceAddress)
+        return authenticateRequired(tenant, body, authorization, endpoint, sourceAddress, null);
+    }
+
+    /** As above, with the connection's TLS client certificate chain (null: none). */
+    public OAuthClient authenticateRequired(TenantSnapshot tenant, ClientCredentials body, String authorization,
+            String endpoint, String sourceAddress, List<X509Certificate> certificates) {
+        return authenticate(tenant, body, authorization, endpoint, sourceAddress, certificates)
                 .orElseThrow(() -> invalidClient("client authentication: credentials required"));
     }
 
@@ -170,7 +226,7 @@ public class ClientAuthenticator {
             throttle.failed(tenantId, clientId, address);
             throw new OAuthException(OAuthErrorCode.INVALID_CLIENT, FAILED, method + ": wrong secret for " + clientId);
         }
-        return client;
+        return registered(client, method);
     }
 
     /** RFC 6749 §2.3.1: Basic credentials are the form-urlencoded client_id and secret. */

@@ -102,6 +102,36 @@ public interface KerbexConfig {
         long purgeMaxRowsPerRun();
     }
 
+    Mtls mtls();
+
+    Dpop dpop();
+
+    /** RFC 8705 mutual TLS (issue 10). */
+    interface Mtls {
+        /**
+         * PEM file of the CA certificates a {@code tls_client_auth} client's chain must lead to (checked by Kerbex
+         * itself, whatever the TLS layer trusts). Without it, {@code tls_client_auth} refuses every client.
+         */
+        Optional<Path> trustStore();
+    }
+
+    /** RFC 9449 DPoP server nonces (§8). */
+    interface Dpop {
+        /** Every DPoP proof at the token endpoint must carry a current server nonce ({@code use_dpop_nonce}). */
+        @WithDefault("false")
+        boolean requireNonce();
+
+        /** How long one nonce window lasts; a nonce is accepted in its window and the next one. */
+        @WithDefault("60s")
+        Duration nonceWindow();
+
+        /**
+         * Base64 secret (at least 256 bits) the nonces are an HMAC under: set the same on every replica. Without
+         * it, a random one per process (nonces then work on one replica only).
+         */
+        Optional<String> nonceSecret();
+    }
+
     interface Kerberos {
         /** Keytab files, reloaded when they change. */
         Optional<List<Path>> keytabs();

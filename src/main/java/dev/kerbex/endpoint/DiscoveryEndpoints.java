@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** JWKS and RFC 8414 metadata of each tenant. */
 @Path("/")
@@ -26,14 +27,23 @@ public class DiscoveryEndpoints {
     private final IssuerUrls urls;
     private final TokenExchange exchange;
     private final KerbexConfig config;
+    private final List<String> authMethods;
+    private final boolean mutualTls;
 
+    /** @param clientAuth {@code quarkus.http.ssl.client-auth}: RFC 8705 is advertised when certificates are asked for */
     public DiscoveryEndpoints(TenantDirectory tenants, SigningKeys keys, IssuerUrls urls, TokenExchange exchange,
-            KerbexConfig config) {
+            KerbexConfig config,
+            @ConfigProperty(name = "quarkus.http.ssl.client-auth", defaultValue = "none") String clientAuth) {
         this.tenants = tenants;
         this.keys = keys;
         this.urls = urls;
         this.exchange = exchange;
         this.config = config;
+        this.mutualTls = !"none".equalsIgnoreCase(clientAuth);
+        this.authMethods = mutualTls
+                ? List.of("client_secret_basic", "client_secret_post", "private_key_jwt", "tls_client_auth",
+                        "self_signed_tls_client_auth")
+                : List.of("client_secret_basic", "client_secret_post", "private_key_jwt");
     }
 
     /** The JWK Set: the active key and retired keys whose tokens may still be valid (SPEC §9). */
@@ -59,7 +69,6 @@ public class DiscoveryEndpoints {
         m.put("jwks_uri", urls.endpoint(tenant, "jwks"));
         m.put("grant_types_supported", List.of("urn:ietf:params:oauth:grant-type:token-exchange"));
         m.put("response_types_supported", List.of());
-        List<String> authMethods = List.of("client_secret_basic", "client_secret_post", "private_key_jwt");
         List<String> assertionAlgs = JwsAlgorithms.CLIENT_ASSERTIONS.stream().sorted().toList();
         m.put("token_endpoint_auth_methods_supported", authMethods);
         m.put("token_endpoint_auth_signing_alg_values_supported", assertionAlgs);
@@ -75,6 +84,10 @@ public class DiscoveryEndpoints {
         m.put("requested_token_types_supported", exchange.issuedTokenTypes());
         m.put("access_token_signing_alg_values_supported", List.of(config.tokens().signingAlgorithm()));
         m.put("kerbex_negotiate_supported", true);
+        if (mutualTls) {
+            // RFC 8705 §3.3; the endpoints are the same with and without a certificate: no mtls_endpoint_aliases.
+            m.put("tls_client_certificate_bound_access_tokens", true);
+        }
         return m;
     }
 

@@ -44,6 +44,9 @@ public final class ErrorMappers {
         } else if (e.code() == OAuthErrorCode.RATE_LIMITED) {
             headers.put(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
+        if (e.dpopNonce() != null) {
+            headers.put("DPoP-Nonce", e.dpopNonce());
+        }
         return new Answer(e.code().status(), MediaType.APPLICATION_JSON, headers, ErrorResponse.of(e));
     }
 

@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  * The HTTP layer's part of issue 10, as Vert.x route handlers in front of every resource:
  * <ul>
  * <li>Security headers on every routed response: {@code X-Content-Type-Options: nosniff}; {@code Cache-Control:
- * no-store} on the OAuth endpoints and the admin API; {@code Strict-Transport-Security} only over TLS.</li>
+ * no-store} on the OAuth endpoints, the admin API and every error answer; {@code Strict-Transport-Security} only over
+ * TLS.</li>
  * <li>Request bodies are read here, on the event loop, into memory (at most {@link #BUFFER_LIMIT}), and handed to
  * the resources complete. quarkus-rest would otherwise read a blocking endpoint's body ({@code byte[] body}) on the
  * worker thread through a blocking stream, so every connection that sends headers and then stalls holds a worker
@@ -85,7 +86,8 @@ public class HttpHardening {
                 // Answers given here, before any resource (408, refused bodies), carry one too.
                 response.headers().set(RequestIds.HEADER, RequestIds.idFor(ctx.request().getHeader(RequestIds.HEADER)));
             }
-            if (noStore) {
+            // An error is never worth caching, wherever it comes from (a 404 or 405 of any path included).
+            if (noStore || response.getStatusCode() >= 400) {
                 response.headers().set(HttpHeaders.CACHE_CONTROL, "no-store");
             }
             if (ssl) {

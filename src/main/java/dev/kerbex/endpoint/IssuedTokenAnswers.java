@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -28,7 +29,8 @@ final class IssuedTokenAnswers {
                     .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
         }
         ExchangeInput in = new ExchangeInput(tenant, TokenEndpoint.isForm(contentType), body == null ? new byte[0] : body,
-                authorization, RequestIds.sourceAddress(http), RequestIds.of(ctx));
+                authorization, RequestIds.sourceAddress(http), RequestIds.of(ctx), List.of(),
+                ClientCertificates.of(http));
         return call.apply(snapshot.get(), in).header(HttpHeaders.CACHE_CONTROL, "no-store").header("Pragma", "no-cache")
                 .build();
     }

@@ -84,7 +84,7 @@ public class TokenEndpoint {
             List<String> dpop = http.headers().getAll(DpopVerifier.HEADER);
             ExchangeInput input = new ExchangeInput(ctx.pathParam("tenant"), isForm(http.getHeader(HttpHeaders.CONTENT_TYPE)),
                     body == null ? new byte[0] : body.getBytes(), http.getHeader(HttpHeaders.AUTHORIZATION),
-                    RequestIds.sourceAddress(http), requestId, dpop);
+                    RequestIds.sourceAddress(http), requestId, dpop, ClientCertificates.of(http));
             TokenResponse response = exchange.exchange(input);
             answer(ctx, requestId, 200, MediaType.APPLICATION_JSON)
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

@@ -3,6 +3,7 @@ package dev.kerbex.exchange;
 import dev.kerbex.audit.AuditEvent;
 import dev.kerbex.audit.AuditTrail;
 import dev.kerbex.client.ClientAuthenticator;
+import dev.kerbex.client.MutualTls;
 import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.client.RateLimiter;
 import dev.kerbex.policy.Cidr;
@@ -167,7 +168,7 @@ public class TokenExchange {
         String subjectToken = request.subjectToken() != null ? request.subjectToken() : negotiateToken(in.authorization());
 
         Optional<OAuthClient> authenticated = clients.authenticate(tenant, request.credentials(), in.authorization(),
-                "token", in.sourceAddress());
+                "token", in.sourceAddress(), in.clientCertificates());
         authenticated.ifPresent(c -> admit(c, draft));
         // RFC 9449 §5: a proof binds the token to its key (cnf.jkt); a bad one is invalid_dpop_proof.
         String dpopJkt = in.dpopProofs().isEmpty() ? null : dpop.verify(in.dpopProofs(), "POST",
@@ -218,12 +219,13 @@ public class TokenExchange {
         Decision.Permit permit = (Decision.Permit) decision;
         draft.permit(permit);
         requireBinding(permit, dpopJkt);
+        String x5t = permit.grant().requireMtls() ? certificateBinding(permit, in) : null;
 
         TokenIssuer.IssuedToken issued;
         try (Traces.Span span = Traces.start("kerbex.sign")
                 .attribute("kerbex.token_type", request.requestedTokenType().name())) {
             issued = issuer.issue(new ExchangeContext(tenant, urls.issuer(tenant.tenant().id()), client, request,
-                    subject, actor, permit, now, dpopJkt));
+                    subject, actor, permit, now, dpopJkt, x5t));
         }
         draft.issued(issued);
         // A Kerberos ticket carries no OAuth scope, so its response names none.
@@ -231,18 +233,23 @@ public class TokenExchange {
                 permit.scope().isEmpty() ? null : permit.scopeString());
     }
 
-    /** SPEC §7: a grant may require a sender-constrained token. Only DPoP can be issued here (no TLS client certificates). */
+    /** SPEC §7: a grant may require a sender-constrained token; the DPoP half (the mTLS half: certificateBinding). */
     private static void requireBinding(Decision.Permit permit, String dpopJkt) {
         if (permit.grant().requireDpop() && dpopJkt == null) {
             throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
                     "DPoP: this exchange requires a DPoP proof (RFC 9449)", "policy " + permit.policy().name()
                             + " requires a DPoP-bound token and the request has no DPoP proof");
         }
-        if (permit.grant().requireMtls()) {
+    }
+
+    /** RFC 8705 §3: the thumbprint of the connection's client certificate, which the token is then bound to. */
+    private static String certificateBinding(Decision.Permit permit, ExchangeInput in) {
+        if (in.clientCertificates() == null) {
             throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
-                    "request: this exchange requires a certificate-bound token (RFC 8705), which this deployment cannot issue",
-                    "policy " + permit.policy().name() + " requires mTLS binding, which Kerbex does not support");
+                    "request: this exchange requires a certificate-bound token (RFC 8705); send it over TLS with a client certificate",
+                    "policy " + permit.policy().name() + " requires mTLS binding and the connection has no client certificate");
         }
+        return MutualTls.thumbprint(in.clientCertificates().get(0));
     }
 
     private void admit(OAuthClient client, AuditDraft draft) {

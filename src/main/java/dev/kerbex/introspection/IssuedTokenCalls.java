@@ -111,7 +111,7 @@ public class IssuedTokenCalls {
         TokenReferenceRequest request = TokenReferenceRequest.parse(FormBody.decode(draft.in.body()));
         draft.clientId = request.credentials().clientId();
         OAuthClient client = clients.authenticateRequired(tenant, request.credentials(), draft.in.authorization(),
-                endpoint, draft.in.sourceAddress());
+                endpoint, draft.in.sourceAddress(), draft.in.clientCertificates());
         draft.clientId = client.clientId();
         OwnToken token = tokens.ownToken(tenant.tenant().id(), request.token());
         if (token.valid()) {

@@ -13,6 +13,7 @@ import dev.kerbex.jose.Refusal;
 import dev.kerbex.protocol.OAuthErrorCode;
 import dev.kerbex.protocol.OAuthException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.interfaces.ECPublicKey;
@@ -35,7 +36,8 @@ import org.jose4j.lang.JoseException;
  * it, {@code typ} {@code dpop+jwt}, {@code iat} within {@link #WINDOW} of now either way; then {@code jti}, {@code htm}
  * the request's method, {@code htu} the endpoint's URL under {@code kerbex.public-url}, ignoring query and fragment
  * (§4.3 step 9); and, last, the {@code jti} never seen before on any replica (PostgreSQL, kind {@code dpop}, kept
- * until the proof could no longer be accepted anyway). Server nonces (§8) are not used.
+ * until the proof could no longer be accepted anyway). With {@code kerbex.dpop.require-nonce}, a proof must also carry
+ * a current server nonce ({@link DpopNonces}, §8), else {@code use_dpop_nonce} with the nonce to use.
  *
  * <p>Every failure is {@code invalid_dpop_proof} (RFC 9449 §5), the description naming the cause, never the proof.
  */
@@ -50,11 +52,22 @@ public class DpopProofVerifier implements DpopVerifier {
 
     private final JtiReplays replays;
     private final Clock clock;
+    private final DpopNonces nonces;
 
-    /** @param replays {@code ReplayStore} in production: every replica's record of used {@code jti}s */
-    public DpopProofVerifier(JtiReplays replays, Clock clock) {
+    /**
+     * @param replays {@code ReplayStore} in production: every replica's record of used {@code jti}s
+     * @param nonces  the server nonces (§8), when {@code kerbex.dpop.require-nonce} asks for them
+     */
+    @Inject
+    public DpopProofVerifier(JtiReplays replays, Clock clock, DpopNonces nonces) {
         this.replays = replays;
         this.clock = clock;
+        this.nonces = nonces;
+    }
+
+    /** Without server nonces. */
+    public DpopProofVerifier(JtiReplays replays, Clock clock) {
+        this(replays, clock, DpopNonces.off(clock));
     }
 
     @Override
@@ -77,6 +90,11 @@ public class DpopProofVerifier implements DpopVerifier {
         }
         if (!(proof.claim("htu") instanceof String htu) || !sameUrl(htu, url)) {
             throw invalid("htu does not match the endpoint's URL", "htu " + proof.claim("htu") + ", expected " + url);
+        }
+        // RFC 9449 §8: after the signature (a forged proof learns nothing), before the jti is used up.
+        if (nonces.required() && !nonces.valid(proof.claim("nonce") instanceof String n ? n : null)) {
+            throw OAuthException.useDpopNonce("DPoP: the proof must carry the server's nonce from the DPoP-Nonce header",
+                    proof.claim("nonce") == null ? "nonce missing" : "nonce not current", nonces.current());
         }
         String jkt;
         try {

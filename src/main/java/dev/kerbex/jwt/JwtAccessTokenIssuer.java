@@ -64,14 +64,36 @@ public class JwtAccessTokenIssuer implements TokenIssuer {
         if (act != null) {
             claims.put("act", act);
         }
-        // RFC 9449 §6: a DPoP-bound token names the thumbprint of the proof's key.
-        if (ctx.dpopJkt() != null) {
-            claims.put("cnf", Map.of("jkt", ctx.dpopJkt()));
+        // RFC 9449 §6: a DPoP-bound token names the thumbprint of the proof's key; RFC 8705 §3.1 a certificate-bound
+        // one the thumbprint of the client certificate.
+        if (ctx.dpopJkt() != null || ctx.x5tS256() != null) {
+            claims.put("cnf", confirmation(ctx));
         }
         String token = minter.sign(ctx.tenant().tenant().id(), claims);
         // The audit row names the key a DPoP-bound token is bound to (a thumbprint, not a secret).
         return new IssuedToken(token, ctx.request().requestedTokenType(), ctx.dpopJkt() != null ? "DPoP" : "Bearer",
-                lifetime, jti, exp, ctx.dpopJkt() == null ? null : "DPoP-bound to jkt " + ctx.dpopJkt());
+                lifetime, jti, exp, binding(ctx));
+    }
+
+    private static Map<String, Object> confirmation(ExchangeContext ctx) {
+        Map<String, Object> cnf = new LinkedHashMap<>();
+        if (ctx.dpopJkt() != null) {
+            cnf.put("jkt", ctx.dpopJkt());
+        }
+        if (ctx.x5tS256() != null) {
+            cnf.put("x5t#S256", ctx.x5tS256());
+        }
+        return cnf;
+    }
+
+    /** What the audit row says the token is bound to (thumbprints, not secrets). */
+    private static String binding(ExchangeContext ctx) {
+        if (ctx.dpopJkt() == null && ctx.x5tS256() == null) {
+            return null;
+        }
+        String dpop = ctx.dpopJkt() == null ? null : "DPoP-bound to jkt " + ctx.dpopJkt();
+        String mtls = ctx.x5tS256() == null ? null : "certificate-bound to x5t#S256 " + ctx.x5tS256();
+        return dpop == null ? mtls : mtls == null ? dpop : dpop + ", " + mtls;
     }
 
     /** aud is the requested audiences then resources (RFC 8707), a string when there is one. */

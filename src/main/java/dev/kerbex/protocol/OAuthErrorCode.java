@@ -12,6 +12,8 @@ public enum OAuthErrorCode {
     INVALID_SCOPE("invalid_scope", 400),
     /** RFC 9449 §5: the DPoP proof of a token request is invalid. */
     INVALID_DPOP_PROOF("invalid_dpop_proof", 400),
+    /** RFC 9449 §8: the proof lacks a current server nonce; the answer carries one in {@code DPoP-Nonce}. */
+    USE_DPOP_NONCE("use_dpop_nonce", 400),
     /** Rate limited: 429 with Retry-After. */
     RATE_LIMITED("temporarily_unavailable", 429),
     /** Database or KDC unavailable. */

@@ -3,9 +3,11 @@ package dev.kerbex.representation;
 import dev.kerbex.tenant.GroupNames;
 
 import dev.kerbex.client.ClientKeys;
+import dev.kerbex.client.MutualTls;
 import dev.kerbex.policy.FieldError;
 import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.tenant.Tenant;
+import dev.kerbex.tenant.TlsClientAuth;
 import dev.kerbex.tenant.TrustedIssuer;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -144,10 +146,12 @@ public final class TenantValidator {
         if (c.kerberosPrincipal() != null && !PRINCIPAL.matcher(c.kerberosPrincipal()).matches()) {
             errors.add(new FieldError(p + "/kerberos_principal", "not a principal like svc/host@REALM"));
         }
-        if (c.secret() == null && c.kerberosPrincipal() == null && c.jwks() == null) {
-            errors.add(new FieldError(p, "needs a secret, a kerberos_principal or jwks to authenticate with"));
+        if (c.secret() == null && c.kerberosPrincipal() == null && c.jwks() == null
+                && !TlsClientAuth.TLS_CLIENT_AUTH.equals(c.tokenEndpointAuthMethod())) {
+            errors.add(new FieldError(p, "needs a secret, a kerberos_principal, jwks or tls_client_auth to authenticate with"));
         }
         ClientKeys.validate(c.jwks(), p + "/jwks", errors);
+        MutualTls.validate(c.tokenEndpointAuthMethod(), c.tls(), c.jwks(), p, errors);
         if (c.rateLimit() != null && (c.rateLimit() < 1 || c.rateLimit() > 100_000)) {
             errors.add(new FieldError(p + "/rate_limit", "must be between 1 and 100000 requests per second"));
         }

@@ -46,6 +46,15 @@ class ClientEntity {
     @JdbcTypeCode(SqlTypes.JSON)
     Map<String, Object> jwks;
 
+    /** RFC 8705: the method the client must use; null: any but the TLS ones. */
+    @Column(name = "token_endpoint_auth_method")
+    String authMethod;
+
+    /** RFC 8705 §2.1.2: the one subject DN or SAN entry a tls_client_auth certificate must carry. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "tls_client_auth")
+    Map<String, String> tlsClientAuth;
+
     @Column(name = "created_at")
     Instant createdAt;
 

@@ -3,6 +3,7 @@ package dev.kerbex.store;
 import static dev.kerbex.store.Guarded.em;
 
 import dev.kerbex.tenant.OAuthClient;
+import dev.kerbex.tenant.TlsClientAuth;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -19,7 +20,7 @@ public class ClientRepository {
     /** A stored client as the admin API may show it: whether it has a secret, never the hash. */
     public record StoredClient(String clientId, boolean hasSecret, String kerberosPrincipal, List<String> grantTypes,
             List<String> audiences, Integer rateLimit, Instant createdAt, Instant updatedAt, long version,
-            Map<String, Object> jwks) {
+            Map<String, Object> jwks, String authMethod, TlsClientAuth tls) {
     }
 
     @Transactional
@@ -111,7 +112,9 @@ public class ClientRepository {
         String hash = client.secretHash() == null ? e.secretHash : client.secretHash();
         if (!created && Objects.equals(e.secretHash, hash) && Objects.equals(e.kerberosPrincipal, client.kerberosPrincipal())
                 && e.grantTypes.equals(client.grantTypes()) && e.audiences.equals(client.audiences())
-                && Objects.equals(e.rateLimit, client.rateLimit()) && Objects.equals(e.jwks, client.jwks())) {
+                && Objects.equals(e.rateLimit, client.rateLimit()) && Objects.equals(e.jwks, client.jwks())
+                && Objects.equals(e.authMethod, client.authMethod())
+                && Objects.equals(TlsClientAuth.fromMap(e.tlsClientAuth), client.tls())) {
             return false;
         }
         e.secretHash = hash;
@@ -142,6 +145,8 @@ public class ClientRepository {
         e.audiences = c.audiences();
         e.rateLimit = c.rateLimit();
         e.jwks = c.jwks();
+        e.authMethod = c.authMethod();
+        e.tlsClientAuth = c.tls() == null ? null : c.tls().toMap();
         e.updatedAt = now;
     }
 
@@ -149,11 +154,11 @@ public class ClientRepository {
         return new StoredClient(e.clientId, e.secretHash != null, e.kerberosPrincipal,
                 e.grantTypes == null ? List.of() : List.copyOf(e.grantTypes),
                 e.audiences == null ? List.of() : List.copyOf(e.audiences), e.rateLimit, e.createdAt, e.updatedAt,
-                e.version, e.jwks);
+                e.version, e.jwks, e.authMethod, TlsClientAuth.fromMap(e.tlsClientAuth));
     }
 
     private static OAuthClient toClient(ClientEntity e) {
         return new OAuthClient(e.tenantId, e.clientId, e.secretHash, e.kerberosPrincipal, e.grantTypes, e.audiences,
-                e.rateLimit, e.jwks);
+                e.rateLimit, e.jwks, e.authMethod, TlsClientAuth.fromMap(e.tlsClientAuth));
     }
 }

@@ -65,7 +65,7 @@ final class FakeClients extends ClientRepository {
         }
         hashes.put(clientId, secretHash);
         StoredClient after = new StoredClient(clientId, true, b.kerberosPrincipal(), b.grantTypes(), b.audiences(),
-                b.rateLimit(), b.createdAt(), now, b.version() + 1, b.jwks());
+                b.rateLimit(), b.createdAt(), now, b.version() + 1, b.jwks(), b.authMethod(), b.tls());
         stored.put(clientId, after);
         return Write.done(after);
     }
@@ -88,7 +88,7 @@ final class FakeClients extends ClientRepository {
         StoredClient s = new StoredClient(c.clientId(), hashes.get(c.clientId()) != null, c.kerberosPrincipal(),
                 c.grantTypes() == null ? List.of() : List.copyOf(c.grantTypes()),
                 c.audiences() == null ? List.of() : List.copyOf(c.audiences()), c.rateLimit(), createdAt, now, version,
-                c.jwks());
+                c.jwks(), c.authMethod(), c.tls());
         stored.put(c.clientId(), s);
         return s;
     }

@@ -38,7 +38,7 @@ class PolicyAdminTest {
         store = new FakePolicies(fakes.json, NOW);
         FakeClients clients = new FakeClients(NOW);
         clients.stored.put("billing", new dev.kerbex.store.ClientRepository.StoredClient("billing", true, null,
-                List.of(), List.of("https://api.example.test"), null, NOW, NOW, 0, null));
+                List.of(), List.of("https://api.example.test"), null, NOW, NOW, 0, null, null, null));
         policies = new PolicyAdmin(fakes.support, fakes.writes, store, clients, fakes.json);
     }
 

@@ -398,7 +398,7 @@ class BootstrapFileTest {
                         "/tenants/0/clients/0/secret: too long: at most 72 bytes"),
                 shape("client without secret or principal", r -> obj(r, "/tenants/0/clients/0")
                         .without(List.of("secret", "kerberos_principal")),
-                        "/tenants/0/clients/0: needs a secret, a kerberos_principal or jwks to authenticate with"),
+                        "/tenants/0/clients/0: needs a secret, a kerberos_principal, jwks or tls_client_auth to authenticate with"),
                 shape("client with bad principal", r -> obj(r, "/tenants/0/clients/0")
                         .put("kerberos_principal", "svc billing@EXAMPLE.TEST"),
                         "/tenants/0/clients/0/kerberos_principal: not a principal like svc/host@REALM"),
@@ -528,7 +528,7 @@ class BootstrapFileTest {
                 + "\n  /tenants/0/realms: must list at least one Kerberos realm"
                 + "\n  /tenants/0/clients/0/secret: too short: at least 12 characters"
                 + "\n  /tenants/0/policies/0/match/audiences: required: name at least one audience"
-                + "\n  /tenants/1/clients/0: needs a secret, a kerberos_principal or jwks to authenticate with");
+                + "\n  /tenants/1/clients/0: needs a secret, a kerberos_principal, jwks or tls_client_auth to authenticate with");
     }
 
     @Test

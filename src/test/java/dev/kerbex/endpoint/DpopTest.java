@@ -192,12 +192,14 @@ class DpopTest {
     }
 
     @Test
-    void exchangeWhenPolicyRequiresMtlsThenRefused() {
+    void exchangeWhenPolicyRequiresMtlsAndNoClientCertificateThenRefused() {
         Response r = post(exchange().param("subject_token_type", AP_REQ).param("subject_token", GssTokens.aliceKrb5Base64())
                 .param("audience", KerbexTestResource.MTLS_API).billing(), proof(KEY, proofClaims().build()));
 
         assertError(r, 400, "invalid_request",
-                "request: this exchange requires a certificate-bound token (RFC 8705), which this deployment cannot issue");
+                "request: this exchange requires a certificate-bound token (RFC 8705); send it over TLS with a client certificate");
+        assertThat(AuditRows.byRequestId(dataSource, r.header("X-Request-Id")).orElseThrow())
+                .containsEntry("outcome", "refused").containsEntry("error", "invalid_request");
     }
 
     private int dpopReplayRows() throws Exception {

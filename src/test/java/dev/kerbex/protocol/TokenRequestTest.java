@@ -475,6 +475,7 @@ class TokenRequestTest {
             "INVALID_TARGET, invalid_target, 400",
             "INVALID_SCOPE, invalid_scope, 400",
             "INVALID_DPOP_PROOF, invalid_dpop_proof, 400",
+            "USE_DPOP_NONCE, use_dpop_nonce, 400",
             "RATE_LIMITED, temporarily_unavailable, 429",
             "TEMPORARILY_UNAVAILABLE, temporarily_unavailable, 503" })
     void errorCodeCarriesSpecCodeAndStatus(OAuthErrorCode code, String error, int status) {
@@ -484,7 +485,7 @@ class TokenRequestTest {
 
     @Test
     void errorCodeTableCoversEveryConstant() {
-        assertThat(OAuthErrorCode.values()).hasSize(10);
+        assertThat(OAuthErrorCode.values()).hasSize(11);
     }
 
     @Test
