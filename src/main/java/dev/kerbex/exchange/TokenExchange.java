@@ -3,7 +3,6 @@ package dev.kerbex.exchange;
 import dev.kerbex.audit.AuditEvent;
 import dev.kerbex.audit.AuditTrail;
 import dev.kerbex.client.ClientAuthenticator;
-import dev.kerbex.client.MutualTls;
 import dev.kerbex.tenant.OAuthClient;
 import dev.kerbex.client.RateLimiter;
 import dev.kerbex.policy.Cidr;
@@ -218,8 +217,8 @@ public class TokenExchange {
         }
         Decision.Permit permit = (Decision.Permit) decision;
         draft.permit(permit);
-        requireBinding(permit, dpopJkt);
-        String x5t = permit.grant().requireMtls() ? certificateBinding(permit, in) : null;
+        SenderBinding.requireDpop(permit, dpopJkt);
+        String x5t = permit.grant().requireMtls() ? SenderBinding.certificateThumbprint(permit, in) : null;
 
         TokenIssuer.IssuedToken issued;
         try (Traces.Span span = Traces.start("kerbex.sign")
@@ -231,25 +230,6 @@ public class TokenExchange {
         // A Kerberos ticket carries no OAuth scope, so its response names none.
         return new TokenResponse(issued.token(), issued.type().uri(), issued.tokenType(), issued.expiresIn(),
                 permit.scope().isEmpty() ? null : permit.scopeString());
-    }
-
-    /** SPEC §7: a grant may require a sender-constrained token; the DPoP half (the mTLS half: certificateBinding). */
-    private static void requireBinding(Decision.Permit permit, String dpopJkt) {
-        if (permit.grant().requireDpop() && dpopJkt == null) {
-            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
-                    "DPoP: this exchange requires a DPoP proof (RFC 9449)", "policy " + permit.policy().name()
-                            + " requires a DPoP-bound token and the request has no DPoP proof");
-        }
-    }
-
-    /** RFC 8705 §3: the thumbprint of the connection's client certificate, which the token is then bound to. */
-    private static String certificateBinding(Decision.Permit permit, ExchangeInput in) {
-        if (in.clientCertificates() == null) {
-            throw new OAuthException(OAuthErrorCode.INVALID_REQUEST,
-                    "request: this exchange requires a certificate-bound token (RFC 8705); send it over TLS with a client certificate",
-                    "policy " + permit.policy().name() + " requires mTLS binding and the connection has no client certificate");
-        }
-        return MutualTls.thumbprint(in.clientCertificates().get(0));
     }
 
     private void admit(OAuthClient client, AuditDraft draft) {

@@ -21,7 +21,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,8 +98,6 @@ class ActiveDirectoryIT {
                 """.formatted(SambaAd.KERBEX, ad.sid("LEDGER_READERS_SID"), ad.sid("LEDGER_WRITERS_SID"), LEDGER,
                 ad.keytab("kerbex"), ACCESS_TOKEN, KRB_CRED, CCACHE, SambaAd.POSTGRES, SambaAd.WEB),
                 StandardCharsets.UTF_8);
-        byte[] kek = new byte[32];
-        new SecureRandom().nextBytes(kek);
         kerbex = KerbexProcess.start("kerbex-ad-it", Map.of(
                 "quarkus.datasource.jdbc.url", database.jdbcUrl(),
                 "quarkus.datasource.username", database.username(),
@@ -108,7 +105,7 @@ class ActiveDirectoryIT {
                 "kerbex.bootstrap-file", bootstrap.toString(),
                 "kerbex.kerberos.keytabs", ad.keytab("kerbex").toString(),
                 "kerbex.kerberos.krb5-conf", ad.krb5Conf().toString(),
-                "kerbex.key-encryption-key", Base64.getEncoder().encodeToString(kek),
+                "kerbex.key-encryption-key", TestDatabase.KEY_ENCRYPTION_KEY,
                 "kerbex.demo.enabled", "false"));
     }
 

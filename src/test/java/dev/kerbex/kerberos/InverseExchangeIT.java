@@ -19,7 +19,6 @@ import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -97,8 +96,6 @@ class InverseExchangeIT {
                   ]}]}
                 """.formatted(S4uRealm.KERBEX, realm.keytab("kerbex"), idp.issuer(), idp.jwksUri(idp.jwksPath()),
                 KRB_CRED, CCACHE, S4uRealm.POSTGRES, S4uRealm.WEB), StandardCharsets.UTF_8);
-        byte[] kek = new byte[32];
-        new SecureRandom().nextBytes(kek);
         kerbex = KerbexProcess.start("kerbex-inverse-it", Map.of(
                 "quarkus.datasource.jdbc.url", database.jdbcUrl(),
                 "quarkus.datasource.username", database.username(),
@@ -106,7 +103,7 @@ class InverseExchangeIT {
                 "kerbex.bootstrap-file", bootstrap.toString(),
                 "kerbex.kerberos.keytabs", realm.keytab("kerbex").toString(),
                 "kerbex.kerberos.krb5-conf", realm.krb5Conf().toString(),
-                "kerbex.key-encryption-key", Base64.getEncoder().encodeToString(kek),
+                "kerbex.key-encryption-key", TestDatabase.KEY_ENCRYPTION_KEY,
                 "kerbex.demo.enabled", "false"));
     }
 

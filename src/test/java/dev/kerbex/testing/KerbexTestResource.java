@@ -7,8 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -55,7 +53,8 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.password", db.password());
         config.put("kerbex.kerberos.keytabs", kdc.serviceKeytab().toString());
         config.put("kerbex.bootstrap-file", writeBootstrap(kdc).toString());
-        config.put("kerbex.key-encryption-key", randomKey());
+        // One key for every start on the JVM's database: a start refuses stored signing keys it cannot decrypt.
+        config.put("kerbex.key-encryption-key", TestDatabase.KEY_ENCRYPTION_KEY);
         config.put("kerbex.demo.enabled", "false");
         config.putAll(AdminTokens.config());
         return config;
@@ -69,12 +68,6 @@ public class KerbexTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         // The database and the KDC live for the whole JVM; their shutdown hooks stop them.
-    }
-
-    static String randomKey() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return Base64.getEncoder().encodeToString(key);
     }
 
     private static Path writeBootstrap(TestKdc kdc) {
