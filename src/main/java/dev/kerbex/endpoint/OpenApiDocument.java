@@ -1,5 +1,9 @@
 package dev.kerbex.endpoint;
 
+import io.quarkus.vertx.http.ManagementInterface;
+import io.vertx.core.buffer.Buffer;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -7,8 +11,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Serves the hand-written {@code openapi.yaml} exactly as written (it is the contract, not generated). */
+/**
+ * Serves the hand-written {@code openapi.yaml} exactly as written (it is the contract, not generated): on the public
+ * port, and on the management interface for the Swagger UI served there.
+ */
 @Path("/openapi.yaml")
+@Singleton
 public class OpenApiDocument {
     private final byte[] document;
 
@@ -27,5 +35,12 @@ public class OpenApiDocument {
     @Produces("application/yaml")
     public byte[] get() {
         return document;
+    }
+
+    void onManagement(@Observes ManagementInterface management) {
+        management.router().get("/openapi.yaml").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/yaml")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .end(Buffer.buffer(document)));
     }
 }

@@ -320,8 +320,8 @@ class ConsoleIT {
         assertThat(entries).extracting(LogEntry::getMessage).noneMatch(m -> m.contains("Content Security Policy"));
         assertThat(browser.getCurrentUrl()).doesNotContain("eyJ");
 
-        // Swagger UI, in the packaged service too, renders the hand-written document.
-        browser.get(kerbex.baseUrl() + "/q/swagger-ui/");
+        // Swagger UI, on the packaged service's management interface, renders the hand-written document.
+        browser.get(kerbex.managementUrl() + "/q/swagger-ui/");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("h2.title"), "Kerbex"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("swagger-ui"), "/admin/v1/tenants/{tenant}/evaluate"));
     }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
 import dev.kerbex.testing.KerbexTestResource;
+import dev.kerbex.testing.ManagementPort;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Optional;
@@ -39,7 +40,10 @@ class ConsoleRoutesTest {
 
     @Test
     void swaggerUiWhenOpenedThenItLoadsTheHandWrittenDocument() {
-        given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("/openapi.yaml"));
+        // On the management interface (not the public port), with the document it reads served beside it.
+        ManagementPort.given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("/openapi.yaml"));
+        ManagementPort.given().get("/openapi.yaml").then().statusCode(200).body(containsString("title: Kerbex"));
+        given().get("/q/swagger-ui/").then().statusCode(404);
         given().get("/openapi.yaml").then().statusCode(200).body(containsString("title: Kerbex"));
         given().get("/q/openapi").then().statusCode(404); // nothing generated beside the document as written
     }
